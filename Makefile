@@ -1,0 +1,60 @@
+# The two commands a newcomer runs:
+#   make demo   set everything up, build, and run the main job
+#   make test   set everything up, build, and run every C++ and Python test
+# Everything else here is a step of those two.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS := -G Ninja -DZARRPHASE_BUILD_TESTS=ON -DZARRPHASE_BUILD_BENCH=ON -DZARRPHASE_WERROR=ON
+
+.PHONY: all setup build cpp-test python python-test test sanitize demo bench-codecs lint format clean
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+# The C++ library, its tests and benchmarks (Release).
+build: setup
+	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	cmake --build build/release -j $(JOBS)
+
+cpp-test: build
+	ctest --test-dir build/release --output-on-failure -j $(JOBS)
+
+# The Python package with its nanobind extension, installed into .venv (incremental: the
+# scikit-build-core build folder is build/python).
+python: setup
+	$(PY) -m pip install -q --no-build-isolation .
+
+python-test: python
+	$(PY) -m pytest -q tests
+
+lint: setup
+	$(PY) -m ruff check python tests bench cpp/tests/golden
+	$(PY) -m ruff format --check python tests bench cpp/tests/golden
+
+test: cpp-test python-test lint
+
+# The C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+sanitize: setup
+	cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZARRPHASE_SANITIZE=ON \
+	  -G Ninja -DZARRPHASE_BUILD_TESTS=ON -DZARRPHASE_WERROR=ON >/dev/null
+	cmake --build build/asan -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir build/asan --output-on-failure -j $(JOBS)
+
+demo: build python
+	$(PY) -m zarrphase demo
+
+bench-codecs: build
+	build/release/bench/codec_bench --benchmark_min_time=0.2s
+
+format:
+	clang-format -i $$(git ls-files '*.h' '*.cc')
+	$(PY) -m ruff format python tests bench cpp/tests/golden
+
+clean:
+	rm -rf build
