@@ -10,6 +10,7 @@
 // ErrorCode::kInvalidKey before any IO.
 //
 // Missing keys are not errors: get() returns nullopt, erase() of a missing key does nothing.
+// A prefix ("c/" when "c/0" exists) is not a key: get/size see nothing there and erase leaves it.
 #ifndef ZARRPHASE_STORE_H_
 #define ZARRPHASE_STORE_H_
 
@@ -47,7 +48,8 @@ struct ByteRange {
 
   // The [begin, end) this range selects from a value of `size` bytes, clamped to the value the
   // way HTTP ranges are: a range starting past the end selects nothing, a suffix longer than the
-  // value selects all of it.
+  // value selects all of it. Never overflows, whatever offset and length hold. Unlike HTTP (416),
+  // selecting nothing is not an error: Store::get returns empty bytes for an existing key.
   std::pair<uint64_t, uint64_t> resolve(uint64_t size) const;
 
   friend bool operator==(const ByteRange&, const ByteRange&) = default;
@@ -68,7 +70,8 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // The value of `key`, or the selected part of it; nullopt when the key does not exist.
+  // The value of `key`, or the selected part of it (see ByteRange::resolve; a range past the end
+  // gives empty bytes); nullopt when the key does not exist.
   virtual std::optional<Bytes> get(std::string_view key, ByteRange range = ByteRange::all()) = 0;
   // Several ranges of one key in one call (stores that can, read them without reopening the
   // object). nullopt when the key does not exist.
@@ -83,25 +86,34 @@ class Store {
   // True when set_range is supported.
   virtual bool supports_set_range() const { return false; }
   // Overwrites bytes [offset, offset + value.size()) of an existing value, which must be at least
-  // that long. Throws kUnsupported when !supports_set_range().
+  // that long (else kInvalidArgument, as for a missing key); never grows the value. Throws
+  // kUnsupported when !supports_set_range(). Unlike set(), NOT atomic in the filesystem store
+  // (pwrite into the live file): readers may see a partial update; the engine uses it only when
+  // configured to.
   virtual void set_range(std::string_view key, uint64_t offset, ByteView value);
   // Removes `key`; a missing key is not an error.
   virtual void erase(std::string_view key) = 0;
   // Removes every key under `prefix` (a "directory"); e.g. when an array is replaced.
   virtual void erase_prefix(std::string_view prefix);
 
-  // Every key that starts with `prefix`, sorted.
+  // Every key that starts with `prefix` (a plain string prefix: "c/1" matches "c/10/0"), sorted.
   virtual std::vector<std::string> list(std::string_view prefix = "") = 0;
-  // Keys and child prefixes directly under `prefix` ("" or ending with '/'), sorted.
+  // Keys and child prefixes directly under `prefix` ("" or ending with '/'; "a" is read as "a/"),
+  // sorted. A child prefix is listed only when some key lies under it.
   virtual DirListing list_dir(std::string_view prefix = "");
 };
 
 // A store kept in process memory. Values are copied in and out.
 std::shared_ptr<Store> make_memory_store();
 
-// A store rooted at a local directory: key "a/b/c" is the file <root>/a/b/c. Writes go to a
-// temporary file in the same directory that is then renamed over the target, so a crash never
-// leaves a half-written value. The root is created when `create` is true.
+// A store rooted at a local directory: key "a/b/c" is the file <root>/a/b/c (zarr-python's
+// LocalStore layout). Writes go to a temporary file in the same directory that is then renamed
+// over the target, so a crash never leaves a half-written value. Temp names contain a backslash,
+// so they are never valid keys and never listed. No fsync (as in zarr-python): atomic against
+// readers and process crashes, not durable across power loss. erase does not prune emptied
+// directories (as in zarr-python); listings ignore them. Only regular files (or symlinks to them)
+// are values; symlinked directories are not listed. The root is created when `create` is true;
+// a missing root or one that is not a directory throws kIo.
 std::shared_ptr<Store> make_filesystem_store(const std::filesystem::path& root, bool create = true);
 
 }  // namespace zarrphase
