@@ -76,6 +76,9 @@ class ArrayToBytesCodec : public Codec {
   virtual std::shared_ptr<const ArrayToBytesCodec> resolve(const ChunkSpec& decoded) const = 0;
   // Exact encoded size when it depends only on the spec (e.g. `bytes`); nullopt otherwise.
   virtual std::optional<uint64_t> encoded_size(const ChunkSpec& decoded) const = 0;
+  // An upper bound of the encoded size; the bytes->bytes decoders after this codec use it as
+  // their allocation limit. Default: encoded_size() when fixed, else UINT64_MAX (no bound).
+  virtual uint64_t max_encoded_size(const ChunkSpec& decoded) const;
   // `array` holds decoded.num_bytes(); the encoding replaces the contents of `out`.
   virtual void encode(const ChunkSpec& decoded, ByteView array, Bytes& out) const = 0;
   // Fills all of `array_out` (decoded.num_bytes()) from `encoded`.
