@@ -4,14 +4,17 @@
 // bytes (the `bytes` codec in v3, the dtype string in v2), never of a DataType.
 //
 // Runs natively: bool, int8..int64, uint8..uint64, float16/32/64, complex64/128 and raw bits
-// `r8`, `r16`, ... (any multiple of 8). Everything else a Zarr array may declare (strings, bytes,
-// datetimes, structured types, extension types) raises ErrorCode::kUnsupported, so a caller can
-// fall back to another implementation; a name that no spec defines raises kInvalidMetadata.
+// `r8`, `r16`, ... (any multiple of 8; zarr-python spells these {"name": "raw_bytes",
+// "configuration": {"length_bytes": N}}). Everything else a Zarr array may declare (strings,
+// bytes, datetimes, structured types, extension types, names zarrphase does not know) raises
+// ErrorCode::kUnsupported, so a caller can fall back to another implementation; a value that is
+// malformed in itself ("r12", a number, an object without a name) raises kInvalidMetadata.
 #ifndef ZARRPHASE_DTYPE_H_
 #define ZARRPHASE_DTYPE_H_
 
 #include <bit>
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 
@@ -42,6 +45,10 @@ class DataType {
   // kInvalidMetadata for names no spec defines or malformed raw bits ("r0", "r12").
   static DataType from_v3_name(std::string_view name);
 
+  // Zarr v3 `data_type` value: a name (see from_v3_name) or an object {"name", "configuration"},
+  // e.g. zarr-python's {"name": "raw_bytes", "configuration": {"length_bytes": 3}}.
+  static DataType from_v3_json(const nlohmann::json& value);
+
   // Zarr v2 / numpy typestr: "<i4", ">f8", "|b1", "|u1", "<c16", "|V3". The byte order is
   // returned through `endian` ('|' gives the native order). Unsupported kinds ("<U4", "|S8",
   // "|O", "<M8[ns]") throw kUnsupported.
@@ -58,6 +65,9 @@ class DataType {
 
   // Zarr v3 name, e.g. "float32" or "r16".
   std::string name() const;
+  // The `data_type` zarr-python 3.4.2 writes: name() for the core types, and for raw bits its
+  // {"name": "raw_bytes", "configuration": {"length_bytes": N}} (zarr-python cannot read "r16").
+  nlohmann::json to_v3_json() const;
   // numpy typestr in the given byte order, e.g. "<f4", "|b1", "|V2".
   std::string v2_typestr(Endian endian) const;
 

@@ -23,15 +23,22 @@ class FillValue {
 
   // Zarr v3 `fill_value`. Integers are exact across the whole int64/uint64 range; floats accept
   // numbers, "NaN", "Infinity", "-Infinity" and "0x..." bit patterns (most significant byte first);
-  // complex types accept a two-element array of such floats; bool accepts true/false; raw bits
-  // accept an array of byte values. Throws kInvalidMetadata naming the value and the type.
+  // complex types accept a two-element array of such floats; bool accepts true/false (and 0/1,
+  // as zarr-python does); integer types accept integral floats (1.0, 1e10) in range; raw bits
+  // accept an array of byte values (the spec) or base64 text (zarr-python). Floats out of a
+  // narrower type's range round to infinity, as numpy does. Throws kInvalidMetadata naming the
+  // value and the type.
   static FillValue from_json(const nlohmann::json& value, DataType dtype);
 
   // Zarr v2 `.zarray` fill_value: like v3 but `null` means "no fill value" (reads zeros, as
   // zarr-python does) and raw-bits types use base64 strings.
   static FillValue from_v2_json(const nlohmann::json& value, DataType dtype);
 
-  // The JSON zarr-python writes for this value in a v3 zarr.json.
+  // The JSON zarr-python writes for this value in a v3 zarr.json: integers exactly, floats as
+  // the double they equal (float16/32 widened exactly), "NaN" / "Infinity" / "-Infinity",
+  // complex as [re, im], raw bits as base64. One deliberate difference: a NaN other than the
+  // canonical quiet NaN (payload or sign bit set) is written as its "0x..." bit pattern, which
+  // zarr-python reads, where zarr-python itself would write "NaN" and lose the bits.
   nlohmann::json to_json(DataType dtype) const;
 
   ByteView bytes() const { return bytes_; }

@@ -2,23 +2,26 @@
 //
 // Both versions parse into the same ArrayMetadata, so one engine runs both. A v2 array becomes
 // the v3 chain that means the same thing: `order: "F"` is a transpose codec reversing the axes,
-// the dtype's byte order is a `bytes` codec with that endian, and the compressor is a
-// bytes->bytes codec ("numcodecs.zlib", "blosc", ...).
+// the dtype's byte order is a `bytes` codec with that endian (no configuration for one-byte
+// types, as zarr-python writes it), and the compressor (zlib, gzip, zstd, blosc, lz4) is the
+// bytes->bytes codec "numcodecs.<id>" whose configuration is the numcodecs config minus "id".
+// Non-empty v2 filters and other compressors raise kUnsupported.
 //
 // Parsing is strict, as the v3 spec requires: unknown top-level fields are errors unless they
 // are objects with "must_understand": false (never for data_type, chunk_grid or
-// chunk_key_encoding); non-empty storage_transformers are unsupported. Errors name the field.
+// chunk_key_encoding, which must be understood whatever they say); an unknown extension object
+// that must be understood is kUnsupported, any other unknown field kInvalidMetadata; non-empty
+// storage_transformers and non-regular chunk grids are kUnsupported. Errors name the field.
 #ifndef ZARRPHASE_METADATA_H_
 #define ZARRPHASE_METADATA_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "zarrphase/codec.h"
 #include "zarrphase/dtype.h"
@@ -61,7 +64,10 @@ struct ArrayMetadata {
   // Parses a v2 .zarray document; `attributes` is the .zattrs document if there is one.
   static ArrayMetadata from_v2_json(const nlohmann::json& zarray,
                                     const nlohmann::json& attributes = nlohmann::json::object());
-  // The zarr.json document zarr-python would write for this array.
+  // The zarr.json document zarr-python 3.4.2 would write for this array: equal as parsed JSON
+  // (nlohmann::json sorts keys, so the text's field order differs). Codecs are normalised as
+  // zarr-python writes them back: short-hand names become {"name": ...}, empty configurations
+  // are dropped, `bytes` of one-byte types has no configuration.
   nlohmann::json to_v3_json() const;
 
   size_t rank() const { return shape.size(); }
