@@ -1,0 +1,3 @@
+from zarrphase.cli import main
+
+raise SystemExit(main())
