@@ -25,7 +25,7 @@ def uint16_4x4() -> np.ndarray:
     return data
 
 
-def write_case(name: str, data: np.ndarray, sharding: ShardingCodec, fill_value=0) -> None:
+def write_case(name: str, data: np.ndarray, sharding: ShardingCodec, fill_value: int = 0) -> None:
     store = MemoryStore()
     array = zarr.create_array(
         store,
