@@ -9,6 +9,7 @@
 #include <string>
 
 #include "codecs/crc32c_codec.h"
+#include "support/expect_error.h"
 #include "support/round_trip.h"
 #include "zarrphase/error.h"
 #include "zarrphase/sharding.h"
@@ -38,16 +39,6 @@ Bytes ReadFixture(const std::string& name) {
   EXPECT_TRUE(file.good()) << "missing fixture " << name;
   const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   return to_bytes(text);
-}
-
-Error ExpectError(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error thrown";
-  return Error(ErrorCode::kInvalidArgument, "");
 }
 
 void ExpectMessageHas(const Error& e, std::initializer_list<const char*> parts) {
@@ -222,7 +213,7 @@ TEST(ShardingCodecTest, SkipsFillSubchunksAndFillsThemBack) {
 TEST(ShardingCodecTest, RejectsBadConfigurations) {
   const ChunkSpec spec = MakeSpec(DataType::uint(2), {4, 6});
   const auto error_for = [&](const nlohmann::json& codecs) {
-    return ExpectError([&] { (void)CodecChain::from_json(codecs, spec); });
+    return CaptureError([&] { (void)CodecChain::from_json(codecs, spec); });
   };
   Error e = error_for(Sharding({4, 4}));
   EXPECT_EQ(e.code(), ErrorCode::kInvalidMetadata);
@@ -251,7 +242,7 @@ TEST(ShardingCodecTest, RejectsBadConfigurations) {
   bad[0]["configuration"].erase("chunk_shape");
   ExpectMessageHas(error_for(bad), {"chunk_shape"});
   // A grid whose index alone would be gigabytes is refused before anything is allocated.
-  e = ExpectError([] {
+  e = CaptureError([] {
     (void)CodecChain::from_json(Sharding({1, 1}), MakeSpec(DataType::uint(1), {1 << 20, 1 << 20}));
   });
   EXPECT_EQ(e.code(), ErrorCode::kUnsupported);
@@ -290,7 +281,7 @@ class ShardCorruptionTest : public ::testing::Test {
   }
 
   Error DecodeError() {
-    return ExpectError([&] {
+    return CaptureError([&] {
       Bytes out(spec_.num_bytes());
       chain_.decode(shard_, out);
     });
@@ -326,13 +317,13 @@ TEST_F(ShardCorruptionTest, HalfEmptyEntry) {
 
 TEST_F(ShardCorruptionTest, IndexShorterThanDeclared) {
   const ByteView truncated = ByteView(shard_).first(40);
-  const Error e = ExpectError([&] {
+  const Error e = CaptureError([&] {
     Bytes out(spec_.num_bytes());
     chain_.decode(truncated, out);
   });
   EXPECT_EQ(e.code(), ErrorCode::kCorruptData);
   ExpectMessageHas(e, {"40 bytes", "68-byte index"});
-  const Error direct = ExpectError([&] { (void)layout_.decode_index(truncated, 1000); });
+  const Error direct = CaptureError([&] { (void)layout_.decode_index(truncated, 1000); });
   ExpectMessageHas(direct, {"index has 40 bytes, expected 68"});
 }
 

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "format/expect_error.h"
+#include "support/expect_error.h"
 #include "zarrphase/metadata.h"
 
 namespace zarrphase {

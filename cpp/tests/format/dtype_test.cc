@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "format/expect_error.h"
+#include "support/expect_error.h"
 
 namespace zarrphase {
 namespace {

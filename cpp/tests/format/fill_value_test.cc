@@ -7,7 +7,7 @@
 #include <cstring>
 #include <limits>
 
-#include "format/expect_error.h"
+#include "support/expect_error.h"
 #include "format/float_bits.h"
 
 namespace zarrphase {

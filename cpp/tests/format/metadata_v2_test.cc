@@ -3,7 +3,7 @@
 #include <cstring>
 #include <string>
 
-#include "format/expect_error.h"
+#include "support/expect_error.h"
 #include "zarrphase/metadata.h"
 
 namespace zarrphase {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "temp_dir.h"
+#include "support/temp_dir.h"
 #include "zarrphase/error.h"
 #include "zarrphase/store.h"
 

@@ -1,7 +1,7 @@
 // A fresh, uniquely named directory under the system temp directory, removed (with everything
 // in it) when the test ends.
-#ifndef ZARRPHASE_TESTS_STORES_TEMP_DIR_H_
-#define ZARRPHASE_TESTS_STORES_TEMP_DIR_H_
+#ifndef ZARRPHASE_TESTS_SUPPORT_TEMP_DIR_H_
+#define ZARRPHASE_TESTS_SUPPORT_TEMP_DIR_H_
 
 #include <unistd.h>
 
@@ -63,4 +63,4 @@ inline std::string read_file(const std::filesystem::path& path) {
 
 }  // namespace zarrphase::testing
 
-#endif  // ZARRPHASE_TESTS_STORES_TEMP_DIR_H_
+#endif  // ZARRPHASE_TESTS_SUPPORT_TEMP_DIR_H_

@@ -1,7 +1,8 @@
-// ExpectError: runs a callable that must throw zarrphase::Error with the given code and a
-// message containing every expected fragment (the field name, the offending value).
-#ifndef ZARRPHASE_TESTS_FORMAT_EXPECT_ERROR_H_
-#define ZARRPHASE_TESTS_FORMAT_EXPECT_ERROR_H_
+// The one way tests check failures: ExpectError runs a callable that must throw zarrphase::Error
+// with the given code and a message containing every expected fragment (the field, the key, the
+// offending value); CaptureError returns the error for tests that inspect it further.
+#ifndef ZARRPHASE_TESTS_SUPPORT_EXPECT_ERROR_H_
+#define ZARRPHASE_TESTS_SUPPORT_EXPECT_ERROR_H_
 
 #include <gtest/gtest.h>
 
@@ -26,6 +27,17 @@ void ExpectError(Fn&& fn, ErrorCode code, std::initializer_list<std::string_view
   }
 }
 
+template <typename Fn>
+Error CaptureError(Fn&& fn) {
+  try {
+    fn();
+  } catch (const Error& error) {
+    return error;
+  }
+  ADD_FAILURE() << "expected a zarrphase::Error, none was thrown";
+  return Error(ErrorCode::kInvalidArgument, "");
+}
+
 }  // namespace zarrphase::testing
 
-#endif  // ZARRPHASE_TESTS_FORMAT_EXPECT_ERROR_H_
+#endif  // ZARRPHASE_TESTS_SUPPORT_EXPECT_ERROR_H_
