@@ -143,6 +143,9 @@ class CodecChain {
   void encode(ByteView array, Bytes& out) const;
   // Fills all of `array_out` (decoded_spec().num_bytes()).
   void decode(ByteView encoded, MutableByteView array_out) const;
+  // As above; with verify_checksums false, checksum codecs (crc32c) strip their checksum without
+  // verifying it (EngineOptions::validate_checksums).
+  void decode(ByteView encoded, MutableByteView array_out, bool verify_checksums) const;
 
   nlohmann::json to_json() const;
 

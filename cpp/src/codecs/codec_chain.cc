@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "codecs/bytes_codec.h"
+#include "codecs/crc32c_codec.h"
 #include "zarrphase/codec.h"
 #include "zarrphase/error.h"
 
@@ -128,6 +129,10 @@ void CodecChain::encode(ByteView array, Bytes& out) const {
 }
 
 void CodecChain::decode(ByteView encoded, MutableByteView array_out) const {
+  decode(encoded, array_out, /*verify_checksums=*/true);
+}
+
+void CodecChain::decode(ByteView encoded, MutableByteView array_out, bool verify_checksums) const {
   check_size(array_out.size(), decoded_spec().num_bytes(), "output array");
   const ChunkSpec& array_spec = array_to_bytes_spec();
   const std::optional<uint64_t> array_bytes_size = array_to_bytes_->encoded_size(array_spec);
@@ -142,6 +147,14 @@ void CodecChain::decode(ByteView encoded, MutableByteView array_out) const {
   size_t spare = 0;
   for (size_t i = bytes_to_bytes_.size(); i-- > 0;) {
     const BytesToBytesCodec& codec = *bytes_to_bytes_[i];
+    if (!verify_checksums && dynamic_cast<const codecs::Crc32cCodec*>(&codec) != nullptr) {
+      if (current.size() < codecs::Crc32cCodec::kChecksumSize) {
+        throw_corrupt("crc32c: encoded chunk has " + std::to_string(current.size()) +
+                      " bytes, fewer than the 4-byte checksum");
+      }
+      current = current.first(current.size() - codecs::Crc32cCodec::kChecksumSize);
+      continue;
+    }
     if (const std::optional<ByteView> view = codec.decode_view(current)) {
       current = *view;
       continue;

@@ -46,7 +46,8 @@ std::vector<uint64_t> parse_chunk_shape(const Json& value) {
   std::vector<uint64_t> shape;
   bool valid = value.is_array();
   for (size_t i = 0; valid && i < value.size(); ++i) {
-    valid = value[i].is_number_unsigned() && value[i].get<uint64_t>() > 0;
+    // Documents built in C++ hold signed integers; parsed ones hold unsigned. Both are valid.
+    valid = value[i].is_number_integer() && value[i].get<int64_t>() > 0;
     if (valid) shape.push_back(value[i].get<uint64_t>());
   }
   if (!valid) {

@@ -44,7 +44,7 @@ std::shared_ptr<const Codec> make_transpose_codec(const Json& configuration) {
   }
   std::vector<size_t> order;
   for (const Json& axis : order_json) {
-    if (!axis.is_number_unsigned()) {
+    if (!axis.is_number_integer() || axis.get<int64_t>() < 0) {
       throw_invalid_metadata("transpose: \"order\" entries must be non-negative integers, got " +
                              order_json.dump());
     }

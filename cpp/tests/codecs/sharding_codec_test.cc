@@ -17,6 +17,7 @@
 namespace zarrphase {
 namespace {
 
+using ::zarrphase::testing::CaptureError;
 using ::zarrphase::testing::AllDataTypes;
 using ::zarrphase::testing::ExpectRoundTrip;
 using ::zarrphase::testing::MakeSpec;

@@ -1,0 +1,94 @@
+#include "engine/range_coalescing.h"
+
+#include <algorithm>
+#include <numeric>
+#include <tuple>
+
+#include "zarrphase/error.h"
+
+namespace zarrphase::engine {
+
+size_t RoundReads::add(size_t key, ByteRange range) {
+  if (range.kind == ByteRange::Kind::kFromOffset) {
+    throw_invalid_argument("RoundReads: open-ended ranges are not planned");
+  }
+  fetches_.push_back({key, range, kNoRequest});
+  return fetches_.size() - 1;
+}
+
+std::vector<ReadRequest> RoundReads::build(std::span<const std::string> keys, uint64_t max_gap,
+                                           uint64_t max_bytes) {
+  std::vector<size_t> order(fetches_.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  const auto sort_key = [&](size_t i) {
+    const Fetch& f = fetches_[i];
+    return std::make_tuple(f.key, f.range.kind, f.range.offset, f.range.length);
+  };
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return sort_key(a) < sort_key(b); });
+
+  std::vector<ReadRequest> requests;
+  requests_.clear();
+  size_t open = kNoRequest;  // the request the next fetch may join
+  size_t open_key = 0;
+  for (const size_t i : order) {
+    Fetch& f = fetches_[i];
+    const ByteRange& r = f.range;
+    if (r.kind == ByteRange::Kind::kRange && r.length == 0) continue;  // nothing to read
+    if (open != kNoRequest && open_key == f.key) {
+      ByteRange& merged = requests_[open];
+      if (r.kind != ByteRange::Kind::kRange) {
+        if (merged == r) {  // the same whole value or suffix again
+          f.request = open;
+          continue;
+        }
+      } else if (merged.kind == ByteRange::Kind::kRange) {
+        const uint64_t end = merged.offset + merged.length;
+        const uint64_t fetch_end = r.offset + r.length;
+        const uint64_t new_end = std::max(end, fetch_end);
+        const bool near = r.offset <= end || r.offset - end <= max_gap;
+        if (near && (new_end == end || new_end - merged.offset <= max_bytes)) {
+          merged.length = new_end - merged.offset;
+          requests.back().range = merged;
+          f.request = open;
+          continue;
+        }
+      }
+    }
+    requests_.push_back(r);
+    requests.push_back({keys[f.key], r});
+    open = requests_.size() - 1;
+    open_key = f.key;
+    f.request = open;
+  }
+  return requests;
+}
+
+RoundReads::Result RoundReads::result(size_t fetch,
+                                      const std::vector<std::optional<Bytes>>& answers) const {
+  const Fetch& f = fetches_[fetch];
+  if (f.request == kNoRequest) return {};  // a zero-length range
+  const std::optional<Bytes>& answer = answers[f.request];
+  if (!answer) return {true, {}, std::nullopt};
+  const ByteView bytes(*answer);
+  const ByteRange& request = requests_[f.request];
+  switch (f.range.kind) {
+    case ByteRange::Kind::kAll:
+      return {false, bytes, bytes.size()};
+    case ByteRange::Kind::kSuffix:
+      if (bytes.size() < f.range.length) return {false, bytes, bytes.size()};
+      return {false, bytes.last(f.range.length), std::nullopt};
+    case ByteRange::Kind::kRange:
+    case ByteRange::Kind::kFromOffset:
+      break;
+  }
+  // The fetch lies at f.range.offset - request.offset in the request's bytes.
+  const uint64_t relative = f.range.offset - request.offset;
+  std::optional<uint64_t> value_size;
+  if (bytes.size() < request.length) value_size = request.offset + bytes.size();
+  if (relative >= bytes.size()) return {false, {}, value_size};
+  const uint64_t available = std::min<uint64_t>(f.range.length, bytes.size() - relative);
+  return {false, bytes.subspan(relative, available), value_size};
+}
+
+}  // namespace zarrphase::engine
