@@ -157,6 +157,9 @@ struct ExecutionStats {
   size_t erases = 0;
 };
 
+// Applies one store update of a write's final IO (set, erase or range patch).
+void apply_write(const StoreWrite& write, Store& store);
+
 // Runs `plan` to completion against a native store: each round's reads in parallel (one
 // get_ranges per key), then the final writes.
 ExecutionStats execute(Plan& plan, Store& store);

@@ -55,6 +55,20 @@ EngineOptions EngineOptions::for_remote_store() {
   return options;
 }
 
+void apply_write(const StoreWrite& write, Store& store) {
+  switch (write.kind) {
+    case StoreWrite::Kind::kSet:
+      store.set(write.key, write.value);
+      break;
+    case StoreWrite::Kind::kErase:
+      store.erase(write.key);
+      break;
+    case StoreWrite::Kind::kSetRange:
+      store.set_range(write.key, write.offset, write.value);
+      break;
+  }
+}
+
 ExecutionStats execute(Plan& plan, Store& store) {
   ExecutionStats stats;
   while (!plan.reads().empty()) {
@@ -98,20 +112,7 @@ ExecutionStats execute(Plan& plan, Store& store) {
   }
   engine::parallel_for(
       writes.size(),
-      [&](size_t i) {
-        const StoreWrite& write = writes[i];
-        switch (write.kind) {
-          case StoreWrite::Kind::kSet:
-            store.set(write.key, write.value);
-            break;
-          case StoreWrite::Kind::kErase:
-            store.erase(write.key);
-            break;
-          case StoreWrite::Kind::kSetRange:
-            store.set_range(write.key, write.offset, write.value);
-            break;
-        }
-      },
+      [&](size_t i) { apply_write(writes[i], store); },
       writes.empty() ? 0 : std::max<uint64_t>(write_bytes / writes.size(), 1));
   for (const StoreWrite& write : writes) {
     if (write.kind == StoreWrite::Kind::kErase) {

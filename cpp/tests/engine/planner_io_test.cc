@@ -35,19 +35,7 @@ std::vector<size_t> RunRounds(Plan& plan, Store& store) {
     }
     plan.complete_reads(std::move(answers));
   }
-  for (StoreWrite& write : plan.take_writes()) {
-    switch (write.kind) {
-      case StoreWrite::Kind::kSet:
-        store.set(write.key, write.value);
-        break;
-      case StoreWrite::Kind::kErase:
-        store.erase(write.key);
-        break;
-      case StoreWrite::Kind::kSetRange:
-        store.set_range(write.key, write.offset, write.value);
-        break;
-    }
-  }
+  for (const StoreWrite& write : plan.take_writes()) apply_write(write, store);
   return per_round;
 }
 
