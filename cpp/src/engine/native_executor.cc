@@ -111,8 +111,7 @@ ExecutionStats execute(Plan& plan, Store& store) {
     write_bytes += write.value.size();
   }
   engine::parallel_for(
-      writes.size(),
-      [&](size_t i) { apply_write(writes[i], store); },
+      writes.size(), [&](size_t i) { apply_write(writes[i], store); },
       writes.empty() ? 0 : std::max<uint64_t>(write_bytes / writes.size(), 1));
   for (const StoreWrite& write : writes) {
     if (write.kind == StoreWrite::Kind::kErase) {
