@@ -5,7 +5,6 @@ chains; arrays written by zarrphase are read by zarr-python, and where the codec
 deterministic the stored chunk objects must be byte-identical to the ones zarr-python writes.
 """
 
-import json
 from pathlib import Path
 
 import numcodecs
@@ -24,7 +23,6 @@ from zarr.codecs import (
 )
 
 import zarrphase
-from zarrphase.chunkwise import write_array
 
 from .conftest import read_with_zarrphase
 
@@ -159,9 +157,7 @@ def test_writes_byte_identical_chunks(tmp_path, name: str, dtype: str) -> None:
         fill_value=0,
         serializer=BytesCodec(endian="big"),
     )
-    store = zarrphase.filesystem_store(str(ours_root))
-    metadata = zarrphase.ArrayMetadata.from_json(store.get("zarr.json").decode())
-    write_array(store, metadata, data, threads=2)
+    zarrphase.open_array(ours_root)[...] = data
     np.testing.assert_array_equal(zarr.open_array(str(ours_root), mode="r")[...], data)
     their_keys = sorted(
         p.relative_to(tmp_path / "theirs")
@@ -231,9 +227,6 @@ def test_property_zarrphase_writes_what_zarr_python_reads(
         "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
         "codecs": codecs, "attributes": {},
     }  # fmt: skip
-    metadata = zarrphase.ArrayMetadata.from_json(json.dumps(document))
-    store = zarrphase.filesystem_store(str(root))
-    store.set("zarr.json", metadata.to_json().encode())
-    write_array(store, metadata, data, threads=2)
+    zarrphase.create_array(root, "", document)[...] = data
     np.testing.assert_array_equal(zarr.open_array(str(root), mode="r")[...], data)
     np.testing.assert_array_equal(read_with_zarrphase(root), data)

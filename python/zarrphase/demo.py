@@ -1,20 +1,18 @@
 """The main job of `make demo`: write a 3-D array through a zstd + crc32c chain with the native
 core, read it back, verify it, and check that zarr-python reads the very same array.
 
-Chunks are encoded and decoded by the C++ codec chain with the GIL released, spread over a
-thread pool. Until the phased engine lands, the chunk loop itself is Python (one call per chunk).
+The whole write and the whole read are one call each into the native engine: it plans the IO,
+runs every chunk's codecs on its thread pool and talks to the filesystem, the GIL released.
 """
 
-import json
-import os
 import shutil
 import time
 from pathlib import Path
 
 import numpy as np
 
-from zarrphase._core import ArrayMetadata, filesystem_store
-from zarrphase.chunkwise import read_array, write_array
+from zarrphase._core import thread_count
+from zarrphase.array import create_array
 
 CODECS = [
     {"name": "bytes", "configuration": {"endian": "little"}},
@@ -49,29 +47,27 @@ def array_document(shape: tuple[int, ...], chunks: tuple[int, ...]) -> dict[str,
 def run(directory: Path, shape: tuple[int, ...], chunks: tuple[int, ...]) -> None:
     import zarr  # imported here: only the demo's final check needs zarr-python
 
-    threads = os.cpu_count() or 1
+    threads = thread_count()
     data = make_volume(shape)
     mib = data.nbytes / 2**20
     print(f"zarrphase demo: {shape} uint16 ({mib:.0f} MiB), chunks {chunks}")
     print(f"  codecs: {' -> '.join(c['name'] for c in CODECS)}; {threads} native threads")
 
     shutil.rmtree(directory, ignore_errors=True)
-    store = filesystem_store(str(directory))
-    metadata = ArrayMetadata.from_json(json.dumps(array_document(shape, chunks)))
-    store.set("zarr.json", metadata.to_json().encode())
+    array = create_array(directory, "", array_document(shape, chunks))
 
     start = time.perf_counter()
-    stored = write_array(store, metadata, data, threads)
+    array[...] = data
     write_s = time.perf_counter() - start
-    nchunks = int(np.prod(metadata.grid_shape))
+    nchunks = int(np.prod(array.metadata.grid_shape))
+    stored = sum(p.stat().st_size for p in (directory / "c").rglob("*") if p.is_file())
     print(
         f"  wrote {nchunks} chunks, {stored / 2**20:.1f} MiB stored "
         f"(ratio {data.nbytes / stored:.2f}x) in {write_s:.3f} s = {mib / write_s:.0f} MiB/s"
     )
 
-    out = np.empty_like(data)
     start = time.perf_counter()
-    read_array(store, metadata, out, threads)
+    out = array[...]
     read_s = time.perf_counter() - start
     print(f"  read back in {read_s:.3f} s = {mib / read_s:.0f} MiB/s")
     if not np.array_equal(out, data):
