@@ -33,8 +33,8 @@ python-test: python
 	$(PY) -m pytest -q tests
 
 lint: setup
-	$(PY) -m ruff check python tests bench cpp/tests/golden
-	$(PY) -m ruff format --check python tests bench cpp/tests/golden
+	$(PY) -m ruff check python tests bench scripts cpp/tests/golden
+	$(PY) -m ruff format --check python tests bench scripts cpp/tests/golden
 
 test: cpp-test python-test lint
 
@@ -57,7 +57,7 @@ bench-codecs: build
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')
-	$(PY) -m ruff format python tests bench cpp/tests/golden
+	$(PY) -m ruff format python tests bench scripts cpp/tests/golden
 
 clean:
 	rm -rf build

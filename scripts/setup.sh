@@ -78,4 +78,6 @@ PATH and in pyenv's versions folder); install one and run again"
 
 install_apt
 setup_venv
+.venv/bin/python scripts/fetch_upstream_tests.py ||
+  die "could not fetch zarr-python's test suite from its sdist on PyPI"
 say "ready (.venv: $(.venv/bin/python --version))"

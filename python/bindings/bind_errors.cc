@@ -1,5 +1,5 @@
-// zarrphase::Error -> one Python exception class per ErrorCode, all deriving from ZarrphaseError and
-// from the builtin a Python user would catch (ValueError, NotImplementedError, OSError, ...).
+// zarrphase::Error -> one Python exception class per ErrorCode, all deriving from ZarrphaseError
+// and from the builtin a Python user would catch (ValueError, NotImplementedError, OSError, ...).
 #include <Python.h>
 
 #include "bindings.h"
@@ -54,7 +54,8 @@ void bind_errors(nb::module_& m) {
        "A checksum codec found a mismatch."},
       {ErrorCode::kInvalidKey, "InvalidKeyError", PyExc_ValueError,
        "A store key that is malformed or would escape the store root."},
-      {ErrorCode::kIo, "StoreIOError", PyExc_OSError, "The operating system refused an IO operation."},
+      {ErrorCode::kIo, "StoreIOError", PyExc_OSError,
+       "The operating system refused an IO operation."},
   };
   for (const Spec& spec : specs) {
     PyObject* parent = spec.code == ErrorCode::kChecksumMismatch

@@ -47,8 +47,7 @@ void bind_stores(nb::module_& m) {
       .def("erase", &Store::erase, nb::arg("key"), nb::call_guard<nb::gil_scoped_release>())
       .def("erase_prefix", &Store::erase_prefix, nb::arg("prefix"),
            nb::call_guard<nb::gil_scoped_release>())
-      .def("list", &Store::list, nb::arg("prefix") = "",
-           nb::call_guard<nb::gil_scoped_release>());
+      .def("list", &Store::list, nb::arg("prefix") = "", nb::call_guard<nb::gil_scoped_release>());
 
   m.def("memory_store", &make_memory_store, "A new empty in-memory store.");
   m.def("filesystem_store", &make_filesystem_store, nb::arg("root"), nb::arg("create") = true,

@@ -1,0 +1,43 @@
+"""Fetches the test suite of the installed zarr-python from its sdist on PyPI into
+.venv/upstream/zarr-<version>/tests, so our tests can run upstream's own checks against
+zarrphase without copying upstream code into this repository. Idempotent; run by setup.sh."""
+
+import subprocess
+import sys
+import tarfile
+import tempfile
+from importlib.metadata import version
+from pathlib import Path
+
+
+def main() -> int:
+    zarr_version = version("zarr")
+    target = Path(".venv/upstream") / f"zarr-{zarr_version}"
+    if (target / "tests").is_dir():
+        return 0
+    with tempfile.TemporaryDirectory() as download:
+        fetched = subprocess.run(
+            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
+             f"zarr=={zarr_version}", "-d", download],
+            check=False,
+        )  # fmt: skip
+        sdists = list(Path(download).glob("zarr-*.tar.gz"))
+        if fetched.returncode != 0 or not sdists:
+            print(f"fetch_upstream_tests: no sdist of zarr {zarr_version}", file=sys.stderr)
+            return 1
+        return extract_tests(sdists[0], target, zarr_version)
+
+
+def extract_tests(sdist: Path, target: Path, zarr_version: str) -> int:
+    with tarfile.open(sdist, mode="r:gz") as archive:
+        prefix = archive.getnames()[0].split("/")[0] + "/tests/"
+        members = [m for m in archive.getmembers() if m.name.startswith(prefix) and m.isfile()]
+        for member in members:
+            member.name = member.name[len(prefix) :]
+            archive.extract(member, target / "tests", filter="data")
+    print(f"fetched zarr {zarr_version}'s test suite ({len(members)} files) into {target}/tests")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
