@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS := -G Ninja -DZARRPHASE_BUILD_TESTS=ON -DZARRPHASE_BUILD_BENCH=ON -DZARRPHASE_WERROR=ON
 
-.PHONY: all setup build cpp-test python python-test test sanitize demo bench-engine bench-codecs lint format clean
+.PHONY: all setup build cpp-test python python-test test sanitize demo bench-per-call bench-engine bench-codecs lint format clean
 
 all: build
 
@@ -48,6 +48,9 @@ sanitize: setup
 
 demo: build python
 	$(PY) -m zarrphase demo
+
+bench-per-call: python
+	$(PY) bench/per_call_overhead.py
 
 bench-engine: build
 	build/release/bench/engine_bench
