@@ -9,8 +9,9 @@
 // Buffer policy: the output of reads and the value of writes are allocated and touched once,
 // then reused by every repeat; the filesystem store's files are in the page cache (warm).
 //
-// Run: build/release/bench/engine_bench [--size N] [--repeats R] [--dir FOLDER]
-//   N (default 512) must be a multiple of 128.
+// Run: build/release/bench/engine_bench [--size N] [--repeats R] [--dir FOLDER] [--filter TEXT]
+//   N (default 512) must be a multiple of 128; TEXT picks configurations by their
+//   "sharded|plain none|zstd memory|filesystem" name, e.g. --filter "sharded none".
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -34,6 +35,8 @@ struct Options {
   uint64_t size = 512;
   int repeats = 3;
   std::filesystem::path dir = std::filesystem::temp_directory_path() / "zarrphase-engine-bench";
+  // Only configurations whose "layout codec store" text contains this (e.g. "none memory").
+  std::string filter;
 };
 
 double Seconds(const std::function<void()>& run) {
@@ -215,6 +218,8 @@ int main(int argc, char** argv) {
       options.size = std::stoull(argv[i + 1]);
     } else if (flag == "--repeats") {
       options.repeats = std::stoi(argv[i + 1]);
+    } else if (flag == "--filter") {
+      options.filter = argv[i + 1];
     } else if (flag == "--dir") {
       options.dir = argv[i + 1];
     } else {
@@ -248,6 +253,10 @@ int main(int argc, char** argv) {
   for (const bool sharded : {true, false}) {
     for (const bool zstd : {false, true}) {
       for (const bool filesystem : {false, true}) {
+        const std::string name = std::string(sharded ? "sharded" : "plain") +
+                                 (zstd ? " zstd" : " none") +
+                                 (filesystem ? " filesystem" : " memory");
+        if (name.find(options.filter) == std::string::npos) continue;
         RunConfiguration(options, data, out, sharded, zstd, filesystem, memcpy_speed,
                          sharded ? sharded_speed : chunk_speed);
       }
