@@ -94,6 +94,10 @@ class Plan {
   // The answers to reads(), in the same order: the bytes, or nullopt when the key is missing.
   // Runs the compute the answers unlock and plans the next round.
   virtual void complete_reads(std::vector<std::optional<Bytes>> answers) = 0;
+  // complete_reads with answers that borrow their bytes (Store::get_ranges_shared), so a store
+  // that can lend its values is never copied from. The plan keeps the owners alive as long as
+  // it needs the bytes. The default copies them into complete_reads.
+  virtual void complete_reads_shared(std::vector<std::optional<SharedBytes>> answers);
   // Final IO, once reads() is empty. Reads return nothing; a second call returns nothing.
   virtual std::vector<StoreWrite> take_writes() { return {}; }
   // Rounds of reads completed so far.
@@ -114,6 +118,7 @@ class ReadPlan : public Plan {
 
   const std::vector<ReadRequest>& reads() const override;
   void complete_reads(std::vector<std::optional<Bytes>> answers) override;
+  void complete_reads_shared(std::vector<std::optional<SharedBytes>> answers) override;
   size_t rounds_completed() const override;
 
   // Per chunk of the batch, once complete: whether its key existed (zarr-python's GetResult).
@@ -139,6 +144,7 @@ class WritePlan : public Plan {
 
   const std::vector<ReadRequest>& reads() const override;
   void complete_reads(std::vector<std::optional<Bytes>> answers) override;
+  void complete_reads_shared(std::vector<std::optional<SharedBytes>> answers) override;
   std::vector<StoreWrite> take_writes() override;
   size_t rounds_completed() const override;
 
@@ -161,7 +167,7 @@ struct ExecutionStats {
 void apply_write(const StoreWrite& write, Store& store);
 
 // Runs `plan` to completion against a native store: each round's reads in parallel (one
-// get_ranges per key), then the final writes.
+// get_ranges_shared per key), then the final writes.
 ExecutionStats execute(Plan& plan, Store& store);
 
 }  // namespace zarrphase

@@ -55,6 +55,16 @@ struct ByteRange {
   friend bool operator==(const ByteRange&, const ByteRange&) = default;
 };
 
+// Bytes a store lends instead of copying: `bytes` stays valid and unchanged while `owner` (or a
+// copy of it) lives, whatever happens to the key meanwhile.
+struct SharedBytes {
+  std::shared_ptr<const void> owner;
+  ByteView bytes;
+
+  // Takes ownership of `value` (no copy of its bytes).
+  static SharedBytes adopt(Bytes value);
+};
+
 // Throws ErrorCode::kInvalidKey unless `key` is a valid store key (see the top of this file).
 void validate_key(std::string_view key);
 // Like validate_key but for list prefixes, which may be empty or end with '/'.
@@ -77,6 +87,10 @@ class Store {
   // object). nullopt when the key does not exist.
   virtual std::optional<std::vector<Bytes>> get_ranges(std::string_view key,
                                                        std::span<const ByteRange> ranges);
+  // get_ranges, but the store may lend its own bytes instead of copying them (the memory store
+  // does: its values are immutable). The default adopts get_ranges' answers.
+  virtual std::optional<std::vector<SharedBytes>> get_ranges_shared(
+      std::string_view key, std::span<const ByteRange> ranges);
   // Size of the value in bytes; nullopt when the key does not exist.
   virtual std::optional<uint64_t> size(std::string_view key) = 0;
   virtual bool exists(std::string_view key) { return size(key).has_value(); }
@@ -103,7 +117,7 @@ class Store {
   virtual DirListing list_dir(std::string_view prefix = "");
 };
 
-// A store kept in process memory. Values are copied in and out.
+// A store kept in process memory. Values are copied in; get_ranges_shared lends them out.
 std::shared_ptr<Store> make_memory_store();
 
 // A store rooted at a local directory: key "a/b/c" is the file <root>/a/b/c (zarr-python's

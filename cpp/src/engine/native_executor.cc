@@ -1,5 +1,6 @@
 // execute(): the plan loop for the native stores. Each round's requests are grouped by key, one
-// get_ranges per key, the keys read in parallel; then the writes are applied, also in parallel.
+// get_ranges_shared per key (the memory store lends its values, no copy), the keys read in
+// parallel; then the writes are applied, also in parallel.
 // Reads are IO, not compute, but the pool's threads are the right number to keep a local
 // filesystem (pread from the page cache, which is a memcpy) or a memory store busy, and its
 // inline threshold keeps small rounds off the pool.
@@ -55,6 +56,15 @@ EngineOptions EngineOptions::for_remote_store() {
   return options;
 }
 
+void Plan::complete_reads_shared(std::vector<std::optional<SharedBytes>> answers) {
+  std::vector<std::optional<Bytes>> owned(answers.size());
+  for (size_t i = 0; i < answers.size(); ++i) {
+    if (answers[i]) owned[i] = to_bytes(answers[i]->bytes);
+  }
+  answers.clear();  // the copies stand in for the lent bytes from here on
+  complete_reads(std::move(owned));
+}
+
 void apply_write(const StoreWrite& write, Store& store) {
   switch (write.kind) {
     case StoreWrite::Kind::kSet:
@@ -75,12 +85,13 @@ ExecutionStats execute(Plan& plan, Store& store) {
     const std::vector<ReadRequest>& reads = plan.reads();
     uint64_t round_bytes = 0;
     const std::vector<KeyReads> groups = group_by_key(reads, &round_bytes);
-    std::vector<std::optional<Bytes>> answers(reads.size());
+    std::vector<std::optional<SharedBytes>> answers(reads.size());
     engine::parallel_for(
         groups.size(),
         [&](size_t g) {
           const KeyReads& group = groups[g];
-          std::optional<std::vector<Bytes>> values = store.get_ranges(*group.key, group.ranges);
+          std::optional<std::vector<SharedBytes>> values =
+              store.get_ranges_shared(*group.key, group.ranges);
           if (!values) return;  // missing key: every answer stays nullopt
           if (values->size() != group.ranges.size()) {
             throw Error(ErrorCode::kIo, "store returned " + std::to_string(values->size()) +
@@ -93,10 +104,10 @@ ExecutionStats execute(Plan& plan, Store& store) {
         },
         groups.empty() ? 0 : round_bytes / groups.size());
     stats.read_requests += reads.size();
-    for (const std::optional<Bytes>& answer : answers) {
-      if (answer) stats.bytes_read += answer->size();
+    for (const std::optional<SharedBytes>& answer : answers) {
+      if (answer) stats.bytes_read += answer->bytes.size();
     }
-    plan.complete_reads(std::move(answers));
+    plan.complete_reads_shared(std::move(answers));
   }
   stats.rounds = plan.rounds_completed();
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 #include <tuple>
+#include <utility>
 
 #include "zarrphase/error.h"
 
@@ -66,11 +67,26 @@ std::vector<ReadRequest> RoundReads::build(std::span<const std::string> keys, ui
 
 RoundReads::Result RoundReads::result(size_t fetch,
                                       const std::vector<std::optional<Bytes>>& answers) const {
+  const size_t request = fetches_[fetch].request;
+  if (request == kNoRequest) return {};  // a zero-length range
+  const std::optional<Bytes>& answer = answers[request];
+  if (!answer) return result_in(fetch, std::nullopt);
+  return result_in(fetch, ByteView(*answer));
+}
+
+RoundReads::Result RoundReads::result(
+    size_t fetch, const std::vector<std::optional<SharedBytes>>& answers) const {
+  const size_t request = fetches_[fetch].request;
+  if (request == kNoRequest) return {};  // a zero-length range
+  const std::optional<SharedBytes>& answer = answers[request];
+  if (!answer) return result_in(fetch, std::nullopt);
+  return result_in(fetch, answer->bytes);
+}
+
+RoundReads::Result RoundReads::result_in(size_t fetch, std::optional<ByteView> answer) const {
   const Fetch& f = fetches_[fetch];
-  if (f.request == kNoRequest) return {};  // a zero-length range
-  const std::optional<Bytes>& answer = answers[f.request];
   if (!answer) return {true, {}, std::nullopt};
-  const ByteView bytes(*answer);
+  const ByteView bytes = *answer;
   const ByteRange& request = requests_[f.request];
   switch (f.range.kind) {
     case ByteRange::Kind::kAll:
@@ -89,6 +105,14 @@ RoundReads::Result RoundReads::result(size_t fetch,
   if (relative >= bytes.size()) return {false, {}, value_size};
   const uint64_t available = std::min<uint64_t>(f.range.length, bytes.size() - relative);
   return {false, bytes.subspan(relative, available), value_size};
+}
+
+std::vector<std::optional<SharedBytes>> adopt_answers(std::vector<std::optional<Bytes>> answers) {
+  std::vector<std::optional<SharedBytes>> shared(answers.size());
+  for (size_t i = 0; i < answers.size(); ++i) {
+    if (answers[i]) shared[i] = SharedBytes::adopt(std::move(*answers[i]));
+  }
+  return shared;
 }
 
 }  // namespace zarrphase::engine

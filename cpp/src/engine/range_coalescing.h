@@ -39,8 +39,12 @@ class RoundReads {
   };
   // The bytes of fetch `fetch` within `answers` (the answers to build()'s requests).
   Result result(size_t fetch, const std::vector<std::optional<Bytes>>& answers) const;
+  Result result(size_t fetch, const std::vector<std::optional<SharedBytes>>& answers) const;
 
  private:
+  // The fetch's bytes within `answer`, the answer to its request (nullopt: missing key).
+  Result result_in(size_t fetch, std::optional<ByteView> answer) const;
+
   static constexpr size_t kNoRequest = SIZE_MAX;
   struct Fetch {
     size_t key = 0;
@@ -50,6 +54,9 @@ class RoundReads {
   std::vector<Fetch> fetches_;
   std::vector<ByteRange> requests_;
 };
+
+// Answers that own their bytes, as answers that lend them (no byte is copied).
+std::vector<std::optional<SharedBytes>> adopt_answers(std::vector<std::optional<Bytes>> answers);
 
 }  // namespace zarrphase::engine
 

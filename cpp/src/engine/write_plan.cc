@@ -42,7 +42,7 @@ struct WritePlan::State {
   std::vector<ReadRequest> reads;
   size_t rounds = 0;
   // Every answer so far: kept subchunks and old values point into them until the writes exist.
-  std::vector<std::vector<std::optional<Bytes>>> answers_kept;
+  std::vector<std::vector<std::optional<SharedBytes>>> answers_kept;
   bool failed = false;
   bool taken = false;
 
@@ -89,7 +89,7 @@ struct WritePlan::State {
   }
 
   void take_answer(const Fetch& fetch, const engine::RoundReads::Result& result);
-  void complete(std::vector<std::optional<Bytes>> answers);
+  void complete(std::vector<std::optional<SharedBytes>> answers);
   void compute();
 };
 
@@ -140,14 +140,14 @@ void WritePlan::State::take_answer(const Fetch& fetch, const engine::RoundReads:
   }
 }
 
-void WritePlan::State::complete(std::vector<std::optional<Bytes>> answers) {
+void WritePlan::State::complete(std::vector<std::optional<SharedBytes>> answers) {
   if (answers.size() != reads.size()) {
     throw_invalid_argument(array_name + ": complete_reads got " + std::to_string(answers.size()) +
                            " answers for " + std::to_string(reads.size()) + " reads");
   }
   ++rounds;
   answers_kept.push_back(std::move(answers));
-  const std::vector<std::optional<Bytes>>& kept = answers_kept.back();
+  const std::vector<std::optional<SharedBytes>>& kept = answers_kept.back();
   const engine::RoundReads current = std::move(round);
   const std::vector<Fetch> current_fetches = std::move(fetches);
   round = engine::RoundReads();
@@ -235,6 +235,10 @@ WritePlan& WritePlan::operator=(WritePlan&&) noexcept = default;
 const std::vector<ReadRequest>& WritePlan::reads() const { return state_->reads; }
 
 void WritePlan::complete_reads(std::vector<std::optional<Bytes>> answers) {
+  complete_reads_shared(engine::adopt_answers(std::move(answers)));
+}
+
+void WritePlan::complete_reads_shared(std::vector<std::optional<SharedBytes>> answers) {
   State& s = *state_;
   if (s.reads.empty()) {
     throw_invalid_argument(s.array_name + ": the write plan has no reads left");

@@ -32,6 +32,7 @@
 
 #include "stores/filesystem_listing.h"
 #include "stores/posix_file.h"
+#include "stores/read_buffer_pool.h"
 #include "stores/store_internal.h"
 #include "zarrphase/error.h"
 #include "zarrphase/store.h"
@@ -104,6 +105,27 @@ class FilesystemStore final : public Store {
     std::vector<Bytes> parts;
     parts.reserve(ranges.size());
     for (const ByteRange& range : ranges) parts.push_back(read_range(*value, range, key, path));
+    return parts;
+  }
+
+  // Like get_ranges, but into recycled buffers (read_buffer_pool.h): repeated reads of large
+  // values touch no fresh pages.
+  std::optional<std::vector<SharedBytes>> get_ranges_shared(
+      std::string_view key, std::span<const ByteRange> ranges) override {
+    validate_key(key);
+    const std::string path = path_of(key);
+    std::optional<OpenValue> value = open_value(key, path);
+    if (!value) return std::nullopt;
+    std::vector<SharedBytes> parts;
+    parts.reserve(ranges.size());
+    for (const ByteRange& range : ranges) {
+      // Bounded by the file's size from fstat, as in read_range.
+      const auto [begin, end] = range.resolve(value->size);
+      std::shared_ptr<Bytes> buffer = stores_internal::acquire_read_buffer(end - begin);
+      stores_internal::pread_exact(value->fd.get(), *buffer, begin, key, path);
+      const ByteView bytes(*buffer);
+      parts.push_back({std::move(buffer), bytes});
+    }
     return parts;
   }
 

@@ -51,6 +51,22 @@ class MemoryStore final : public Store {
     return parts;
   }
 
+  std::optional<std::vector<SharedBytes>> get_ranges_shared(
+      std::string_view key, std::span<const ByteRange> ranges) override {
+    validate_key(key);
+    // A stored value is never modified (set and set_range swap in a new one), so lending views
+    // of it is as safe as copying: each view keeps the version it saw alive.
+    const Value value = find(key);
+    if (!value) return std::nullopt;
+    std::vector<SharedBytes> parts;
+    parts.reserve(ranges.size());
+    for (const ByteRange& range : ranges) {
+      const auto [begin, end] = range.resolve(value->size());
+      parts.push_back({value, ByteView(*value).subspan(begin, end - begin)});
+    }
+    return parts;
+  }
+
   std::optional<uint64_t> size(std::string_view key) override {
     validate_key(key);
     const Value value = find(key);

@@ -3,7 +3,9 @@
 #include "zarrphase/store.h"
 
 #include <algorithm>
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "stores/store_internal.h"
 #include "zarrphase/error.h"
@@ -117,6 +119,22 @@ std::optional<std::vector<Bytes>> Store::get_ranges(std::string_view key,
     parts.push_back(std::move(*part));
   }
   return parts;
+}
+
+SharedBytes SharedBytes::adopt(Bytes value) {
+  auto owned = std::make_shared<const Bytes>(std::move(value));
+  const ByteView bytes(*owned);
+  return {std::move(owned), bytes};
+}
+
+std::optional<std::vector<SharedBytes>> Store::get_ranges_shared(
+    std::string_view key, std::span<const ByteRange> ranges) {
+  std::optional<std::vector<Bytes>> parts = get_ranges(key, ranges);
+  if (!parts) return std::nullopt;
+  std::vector<SharedBytes> shared;
+  shared.reserve(parts->size());
+  for (Bytes& part : *parts) shared.push_back(SharedBytes::adopt(std::move(part)));
+  return shared;
 }
 
 void Store::set_range(std::string_view key, uint64_t /*offset*/, ByteView /*value*/) {
