@@ -71,15 +71,14 @@ json CodecsFor(bool sharded, bool zstd) {
   json inner = json::array({{{"name", "bytes"}, {"configuration", {{"endian", "little"}}}}});
   if (zstd) inner.push_back({{"name", "zstd"}, {"configuration", {{"level", 3}}}});
   if (!sharded) return inner;
-  return json::array(
-      {{{"name", "sharding_indexed"},
-        {"configuration",
-         {{"chunk_shape", {32, 32, 32}},
-          {"codecs", inner},
-          {"index_codecs",
-           json::array({{{"name", "bytes"}, {"configuration", {{"endian", "little"}}}},
-                        {{"name", "crc32c"}}})},
-          {"index_location", "end"}}}}});
+  return json::array({{{"name", "sharding_indexed"},
+                       {"configuration",
+                        {{"chunk_shape", {32, 32, 32}},
+                         {"codecs", inner},
+                         {"index_codecs", json::array({{{"name", "bytes"},
+                                                        {"configuration", {{"endian", "little"}}}},
+                                                       {{"name", "crc32c"}}})},
+                         {"index_location", "end"}}}}});
 }
 
 ArrayMetadata Metadata(uint64_t n, bool sharded, bool zstd) {
@@ -191,9 +190,8 @@ void RunConfiguration(const Options& options, const std::vector<uint16_t>& data,
         }
       },
       1);
-  PrintRow(layout, codec, store_name,
-           sharded ? "read subchunk by subchunk" : "read chunk by chunk", units_s, total,
-           read_limit);
+  PrintRow(layout, codec, store_name, sharded ? "read subchunk by subchunk" : "read chunk by chunk",
+           units_s, total, read_limit);
 
   // A box that cuts through shards and subchunks: every touched shard is read and rewritten.
   const uint64_t lo = n / 8 + 3;
@@ -239,17 +237,17 @@ int main(int argc, char** argv) {
   std::printf("engine_bench: %llu^3 uint16 (%.0f MiB), %zu threads, median of %d\n",
               static_cast<unsigned long long>(options.size),
               static_cast<double>(data.size()) * 2 / (1 << 20), thread_count(), options.repeats);
-  std::printf("limits: memcpy %.2f GB/s; zstd 1-core decode/encode %.2f/%.2f GB/s (32^3), "
-              "%.2f/%.2f GB/s (128^3)\n\n",
-              memcpy_speed / 1e9, sharded_speed.decode / 1e9, sharded_speed.encode / 1e9,
-              chunk_speed.decode / 1e9, chunk_speed.encode / 1e9);
+  std::printf(
+      "limits: memcpy %.2f GB/s; zstd 1-core decode/encode %.2f/%.2f GB/s (32^3), "
+      "%.2f/%.2f GB/s (128^3)\n\n",
+      memcpy_speed / 1e9, sharded_speed.decode / 1e9, sharded_speed.encode / 1e9,
+      chunk_speed.decode / 1e9, chunk_speed.encode / 1e9);
   std::printf("| %-22s | %-5s | %-10s | %-28s | %8s | %6s | %6s | %6s |\n", "layout", "codec",
               "store", "workload", "seconds", "GB/s", "limit", "of lim");
-  std::printf("|%s|%s|%s|%s|%s|%s|%s|%s|\n", std::string(24, '-').c_str(),
-              std::string(7, '-').c_str(), std::string(12, '-').c_str(),
-              std::string(30, '-').c_str(), std::string(10, '-').c_str(),
-              std::string(8, '-').c_str(), std::string(8, '-').c_str(),
-              std::string(8, '-').c_str());
+  std::printf(
+      "|%s|%s|%s|%s|%s|%s|%s|%s|\n", std::string(24, '-').c_str(), std::string(7, '-').c_str(),
+      std::string(12, '-').c_str(), std::string(30, '-').c_str(), std::string(10, '-').c_str(),
+      std::string(8, '-').c_str(), std::string(8, '-').c_str(), std::string(8, '-').c_str());
   for (const bool sharded : {true, false}) {
     for (const bool zstd : {false, true}) {
       for (const bool filesystem : {false, true}) {

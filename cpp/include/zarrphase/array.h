@@ -112,8 +112,8 @@ class Group {
   // Opens the group at `path`: zarr.json (v3) or .zgroup with .zattrs (v2).
   static Group open(std::shared_ptr<Store> store, std::string path);
   // Writes a v3 group zarr.json at `path` (same overwrite rule as Array::create).
-  static Group create(std::shared_ptr<Store> store, std::string path,
-                      GroupMetadata metadata = {}, bool overwrite = false);
+  static Group create(std::shared_ptr<Store> store, std::string path, GroupMetadata metadata = {},
+                      bool overwrite = false);
 
   const GroupMetadata& metadata() const { return metadata_; }
   const std::string& path() const { return path_; }

@@ -11,8 +11,9 @@
 //     element and has no dimension in the caller's array; every other chunk dimension pairs, in
 //     order, with one dimension of the caller's array, and both select the same count.
 //   pointwise (vindex / coordinate and mask selection): every chunk dimension holds an index list
-//     of the same length n; point i is (chunk[0].indices[i], chunk[1].indices[i], ...). The caller's
-//     array has exactly one selected dimension of count n, which names where each point goes.
+//     of the same length n; point i is (chunk[0].indices[i], chunk[1].indices[i], ...). The
+//     caller's array has exactly one selected dimension of count n, which names where each point
+//     goes.
 //
 // Ranges have a positive step. Everything is checked against the chunk and caller shapes before
 // any IO (kInvalidArgument), so a bad selection never reads or writes a byte.
@@ -77,8 +78,7 @@ struct StridedArray {
   std::vector<int64_t> byte_strides;
 
   // A C-contiguous array of `shape` with `element_size`-byte elements.
-  static StridedArray contiguous(std::byte* data, std::vector<uint64_t> shape,
-                                 size_t element_size);
+  static StridedArray contiguous(std::byte* data, std::vector<uint64_t> shape, size_t element_size);
 };
 
 }  // namespace zarrphase

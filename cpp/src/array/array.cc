@@ -1,10 +1,11 @@
+#include "zarrphase/array.h"
+
 #include <memory>
 #include <string>
 #include <utility>
 
 #include "array/node_io.h"
 #include "array/region_selection.h"
-#include "zarrphase/array.h"
 #include "zarrphase/error.h"
 
 namespace zarrphase {
@@ -63,8 +64,8 @@ Array Array::open(std::shared_ptr<Store> store, std::string path, EngineOptions 
     case NodeDocuments::Kind::kNone:
       break;
   }
-  throw_invalid_argument("no Zarr array at " + (path.empty() ? std::string("the store's root")
-                                                              : "'" + path + "'"));
+  throw_invalid_argument("no Zarr array at " +
+                         (path.empty() ? std::string("the store's root") : "'" + path + "'"));
 }
 
 Array Array::create(std::shared_ptr<Store> store, std::string path, ArrayMetadata metadata,

@@ -38,8 +38,8 @@ Group Group::open(std::shared_ptr<Store> store, std::string path) {
     case NodeDocuments::Kind::kNone:
       break;
   }
-  throw_invalid_argument("no Zarr group at " + (path.empty() ? std::string("the store's root")
-                                                              : "'" + path + "'"));
+  throw_invalid_argument("no Zarr group at " +
+                         (path.empty() ? std::string("the store's root") : "'" + path + "'"));
 }
 
 Group Group::create(std::shared_ptr<Store> store, std::string path, GroupMetadata metadata,

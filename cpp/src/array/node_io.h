@@ -3,11 +3,10 @@
 #ifndef ZARRPHASE_ARRAY_NODE_IO_H_
 #define ZARRPHASE_ARRAY_NODE_IO_H_
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "zarrphase/store.h"
 
@@ -20,7 +19,7 @@ std::string join_path(std::string_view path, std::string_view name);
 struct NodeDocuments {
   enum class Kind : uint8_t { kNone, kArrayV3, kGroupV3, kArrayV2, kGroupV2 };
   Kind kind = Kind::kNone;
-  nlohmann::json document;                              // zarr.json, .zarray or .zgroup
+  nlohmann::json document;                               // zarr.json, .zarray or .zgroup
   nlohmann::json attributes = nlohmann::json::object();  // .zattrs (v2 only)
 };
 

@@ -6,7 +6,6 @@
 #define ZARRPHASE_CODECS_CODEC_FACTORIES_H_
 
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "zarrphase/codec.h"

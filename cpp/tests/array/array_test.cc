@@ -1,3 +1,5 @@
+#include "zarrphase/array.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -6,9 +8,8 @@
 #include <vector>
 
 #include "array/array_test_util.h"
-#include "support/temp_dir.h"
 #include "support/expect_error.h"
-#include "zarrphase/array.h"
+#include "support/temp_dir.h"
 
 namespace zarrphase {
 namespace {
@@ -38,7 +39,8 @@ std::vector<uint16_t> ReadAll(const Array& array, const Region& region) {
 
 nlohmann::json ZstdChain() {
   return nlohmann::json::array(
-      {BytesCodecJson(), {{"name", "zstd"}, {"configuration", {{"level", 1}, {"checksum", false}}}}});
+      {BytesCodecJson(),
+       {{"name", "zstd"}, {"configuration", {{"level", 1}, {"checksum", false}}}}});
 }
 
 TEST(ArrayTest, WriteThenReadTheWholeArray) {
@@ -70,8 +72,7 @@ TEST(ArrayTest, StridedRegionsReadAndWriteTheRightElements) {
 
 TEST(ArrayTest, UnwrittenChunksReadAsTheFillValue) {
   auto store = make_memory_store();
-  Array array =
-      Array::create(store, "a", MakeMetadata({4, 4}, {2, 2}, "uint16", ZstdChain(), 7));
+  Array array = Array::create(store, "a", MakeMetadata({4, 4}, {2, 2}, "uint16", ZstdChain(), 7));
   std::vector<uint16_t> one = {42};
   array.write(Region{{3, 3}, {4, 4}, {}}, View(one, {1, 1}));
   std::vector<uint16_t> expected(16, 7);
@@ -82,9 +83,8 @@ TEST(ArrayTest, UnwrittenChunksReadAsTheFillValue) {
 
 TEST(ArrayTest, ShardedArraysRoundTripThroughTheFilesystem) {
   testing::TempDir dir;
-  auto metadata = MakeMetadata(
-      {16, 12}, {8, 6}, "uint16",
-      nlohmann::json::array({ShardingCodecJson({4, 3}, ZstdChain())}));
+  auto metadata = MakeMetadata({16, 12}, {8, 6}, "uint16",
+                               nlohmann::json::array({ShardingCodecJson({4, 3}, ZstdChain())}));
   std::vector<uint16_t> values = Iota(16 * 12);
   {
     Array array = Array::create(make_filesystem_store(dir.path()), "sharded", metadata);
@@ -102,11 +102,15 @@ TEST(ArrayTest, ShardedArraysRoundTripThroughTheFilesystem) {
 
 TEST(ArrayTest, ZarrV2ArraysOpenReadAndWrite) {
   auto store = make_memory_store();
-  const nlohmann::json zarray = {
-      {"zarr_format", 2},     {"shape", {4, 6}},          {"chunks", {2, 3}},
-      {"dtype", ">u2"},       {"compressor", {{"id", "zlib"}, {"level", 1}}},
-      {"fill_value", 0},      {"order", "F"},             {"filters", nullptr},
-      {"dimension_separator", "."}};
+  const nlohmann::json zarray = {{"zarr_format", 2},
+                                 {"shape", {4, 6}},
+                                 {"chunks", {2, 3}},
+                                 {"dtype", ">u2"},
+                                 {"compressor", {{"id", "zlib"}, {"level", 1}}},
+                                 {"fill_value", 0},
+                                 {"order", "F"},
+                                 {"filters", nullptr},
+                                 {"dimension_separator", "."}};
   store->set("v2/.zarray", as_bytes(zarray.dump()));
   store->set("v2/.zattrs", as_bytes(R"({"units": "m"})"));
   Array array = Array::open(store, "v2");

@@ -3,10 +3,9 @@
 #define ZARRPHASE_TESTS_ARRAY_ARRAY_TEST_UTIL_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "zarrphase/metadata.h"
 
@@ -35,8 +34,7 @@ inline ArrayMetadata MakeMetadata(const std::vector<uint64_t>& shape,
       {"node_type", "array"},
       {"shape", shape},
       {"data_type", data_type},
-      {"chunk_grid",
-       {{"name", "regular"}, {"configuration", {{"chunk_shape", chunk_shape}}}}},
+      {"chunk_grid", {{"name", "regular"}, {"configuration", {{"chunk_shape", chunk_shape}}}}},
       {"chunk_key_encoding", {{"name", "default"}, {"configuration", {{"separator", "/"}}}}},
       {"fill_value", std::move(fill_value)},
       {"codecs", std::move(codecs)},

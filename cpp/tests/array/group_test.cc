@@ -23,8 +23,7 @@ TEST(GroupTest, ChildrenAreListedWithTheirKindSortedByName) {
   root.create_array("alpha", MakeMetadata({2}, {2}, "int32", {BytesCodecJson()}));
   sub.create_array("inner", MakeMetadata({2}, {2}, "int32", {BytesCodecJson()}));
   store->set("not_a_node/file", as_bytes("x"));  // a folder without metadata is no child
-  EXPECT_EQ(root.children(),
-            (std::vector<Child>{{"alpha", Kind::kArray}, {"zeta", Kind::kGroup}}));
+  EXPECT_EQ(root.children(), (std::vector<Child>{{"alpha", Kind::kArray}, {"zeta", Kind::kGroup}}));
   EXPECT_EQ(root.open_group("zeta").children(), (std::vector<Child>{{"inner", Kind::kArray}}));
   EXPECT_EQ(Group::open(store, "").metadata().attributes["title"], "root");
   EXPECT_EQ(root.open_group("zeta").open_array("inner").path(), "zeta/inner");

@@ -86,12 +86,21 @@ TEST(RegionSelectionTest, BatchCoversTheGridInCOrderWithKeys) {
 
 TEST(RegionSelectionTest, BadRegionsAreRejected) {
   const std::vector<uint64_t> shape = {5, 4};
-  ExpectError([&] { array_internal::validate_region(Region{{0}, {5}, {}}, shape); },
-              ErrorCode::kInvalidArgument, {"rank 2"});
-  ExpectError([&] { array_internal::validate_region(Region{{0, 0}, {6, 4}, {}}, shape); },
-              ErrorCode::kInvalidArgument, {"dimension 0", "extent 5"});
-  ExpectError([&] { array_internal::validate_region(Region{{0, 0}, {5, 4}, {1, 0}}, shape); },
-              ErrorCode::kInvalidArgument, {"step of dimension 1 is 0"});
+  ExpectError(
+      [&] {
+        array_internal::validate_region(Region{{0}, {5}, {}}, shape);
+      },
+      ErrorCode::kInvalidArgument, {"rank 2"});
+  ExpectError(
+      [&] {
+        array_internal::validate_region(Region{{0, 0}, {6, 4}, {}}, shape);
+      },
+      ErrorCode::kInvalidArgument, {"dimension 0", "extent 5"});
+  ExpectError(
+      [&] {
+        array_internal::validate_region(Region{{0, 0}, {5, 4}, {1, 0}}, shape);
+      },
+      ErrorCode::kInvalidArgument, {"step of dimension 1 is 0"});
 }
 
 }  // namespace

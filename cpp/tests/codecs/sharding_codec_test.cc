@@ -17,8 +17,8 @@
 namespace zarrphase {
 namespace {
 
-using ::zarrphase::testing::CaptureError;
 using ::zarrphase::testing::AllDataTypes;
+using ::zarrphase::testing::CaptureError;
 using ::zarrphase::testing::ExpectRoundTrip;
 using ::zarrphase::testing::MakeSpec;
 using ::zarrphase::testing::RandomArrayBytes;

@@ -7,8 +7,8 @@
 #include <cstring>
 #include <limits>
 
-#include "support/expect_error.h"
 #include "format/float_bits.h"
+#include "support/expect_error.h"
 
 namespace zarrphase {
 namespace {
