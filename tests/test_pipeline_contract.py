@@ -310,3 +310,13 @@ def test_sharding_codec_direct_use() -> None:
             results[path] = encoded.to_bytes()
             np.testing.assert_array_equal(decoded.as_numpy_array(), data)
     assert results[PHASED] == results[DEFAULT]
+
+
+def test_importing_zarrphase_leaves_zarr_config_defaults_alone() -> None:
+    # zarr imports every registered pipeline when it looks one up, so this import happens for
+    # every zarr user who has zarrphase installed; it must not change their configuration.
+    assert zarrphase.PhasedCodecPipeline is not None
+    assert all("zarrphase" not in defaults for defaults in zarr.config.defaults)
+    with zarr.config.set({"zarrphase.strict": True}):
+        assert zarrphase.settings.current().strict
+    assert not zarrphase.settings.current().strict

@@ -26,8 +26,11 @@ from zarr.codecs import (
 )
 
 from .pipeline_support import (
+    DEFAULT,
+    PHASED,
     compare,
     fixed_gzip_time,  # noqa: F401  (a fixture, used by pytestmark)
+    pipeline,
 )
 
 pytestmark = pytest.mark.usefixtures("fixed_gzip_time")
@@ -505,3 +508,21 @@ def test_random_programs(tmp_path_factory, program) -> None:
             results.append(array[...])
 
     compare(tmp_path_factory.mktemp("p"), kwargs, run_writes)
+
+
+@pytest.mark.parametrize("dtype", ["|V1", "|V3"])
+def test_raw_void_dtypes_of_v2_arrays(dtype: str) -> None:
+    # numpy gives the byte axis of a one-byte void view a zero stride; both sizes must work.
+    value = np.frombuffer(bytes(range(1, 1 + 4 * np.dtype(dtype).itemsize)), dtype=dtype)
+    results = {}
+    for path in (DEFAULT, PHASED):
+        with pipeline(path):
+            store = zarr.storage.MemoryStore()
+            array = zarr.create_array(store, shape=(4,), chunks=(2,), dtype=dtype, zarr_format=2)
+            array[...] = value
+            array[1:3] = np.zeros(2, dtype=dtype)
+            results[path] = (array[...].tobytes(), dict(store._store_dict))
+    assert results[PHASED][0] == results[DEFAULT][0]
+    assert {k: v.to_bytes() for k, v in results[PHASED][1].items()} == {
+        k: v.to_bytes() for k, v in results[DEFAULT][1].items()
+    }

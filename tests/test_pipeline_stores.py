@@ -327,3 +327,19 @@ def test_write_ranges_in_place_patches_local_shards(tmp_path, in_place: bool) ->
         np.testing.assert_array_equal(array[...], expected)
     with pipeline(DEFAULT):
         np.testing.assert_array_equal(zarr.open_array(tmp_path / "a", mode="r")[...], expected)
+
+
+def test_a_moved_local_store_is_read_at_its_new_root(tmp_path: Any) -> None:
+    # LocalStore.move() changes the store's root in place; the native path must follow it.
+    with pipeline(PHASED):
+        store = LocalStore(tmp_path / "before")
+        array = zarr.create_array(store, shape=(4,), chunks=(2,), dtype="int32")
+        array[...] = np.arange(4)
+        np.testing.assert_array_equal(array[...], np.arange(4))
+        asyncio.run(store.move(tmp_path / "after"))
+        moved = zarr.open_array(store, mode="r+")
+        np.testing.assert_array_equal(moved[...], np.arange(4))
+        moved[1:3] = 9
+        assert (tmp_path / "after" / "c" / "0").exists()
+        assert not (tmp_path / "before").exists()
+        np.testing.assert_array_equal(zarr.open_array(tmp_path / "after")[...], [0, 9, 9, 3])

@@ -33,7 +33,9 @@ StridedArray strided_view(DataType type, const NdArray& a, const char* role) {
   const bool raw = type.kind() == DataTypeKind::kRawBits;
   size_t rank = a.ndim();
   if (raw) {
-    if (rank == 0 || a.shape(rank - 1) != type.size() || a.stride(rank - 1) != 1) {
+    // A one-byte element's axis has extent 1, whose stride numpy leaves at 0.
+    if (rank == 0 || a.shape(rank - 1) != type.size() ||
+        (a.stride(rank - 1) != 1 && type.size() != 1)) {
       throw_invalid_argument(std::string(role) + " of a " + type.name() +
                              " array must be a uint8 array whose last, contiguous dimension "
                              "holds the " +

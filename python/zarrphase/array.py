@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from zarrphase import _core
-from zarrphase.chunks import numpy_dtype
+from zarrphase.chunks import native_view, numpy_dtype
 
 Selection = Any  # what numpy accepts for basic indexing: int, slice, Ellipsis or a tuple of them
 
@@ -23,11 +23,6 @@ def _as_store(store: _core.Store | str | os.PathLike[str], create: bool) -> _cor
     if isinstance(store, _core.Store):
         return store
     return _core.filesystem_store(os.fspath(store), create)
-
-
-def _native(array: np.ndarray) -> np.ndarray:
-    """The view the native core takes: raw-bits (void) elements as a trailing byte axis."""
-    return array[..., np.newaxis].view(np.uint8) if array.dtype.kind == "V" else array
 
 
 class Array:
@@ -93,7 +88,7 @@ class Array:
         start, stop, step, dropped = self._box(selection)
         box_shape = [len(range(a, b, s)) for a, b, s in zip(start, stop, step, strict=True)]
         out = np.empty(box_shape, dtype=self.dtype)
-        self._native.read_into(start, stop, step, _native(out))
+        self._native.read_into(start, stop, step, native_view(out))
         return out.squeeze(axis=tuple(dropped)) if dropped else out
 
     def __setitem__(self, selection: Selection, value: Any) -> None:
@@ -103,7 +98,7 @@ class Array:
         # Broadcasting keeps zero strides (a scalar, a row), which the engine encodes once.
         array = np.broadcast_to(np.asarray(value, dtype=self.dtype), result_shape)
         array = np.expand_dims(array, tuple(dropped)) if dropped else array
-        self._native.write(start, stop, step, _native(array))
+        self._native.write(start, stop, step, native_view(array))
 
     def resize(self, shape: tuple[int, ...]) -> None:
         self._native.resize(list(shape))

@@ -31,8 +31,9 @@ def numpy_dtype(data_type: DataType) -> np.dtype:
 
 
 def native_view(array: np.ndarray) -> np.ndarray:
-    """The view the native core accepts: raw-bits (void) arrays cross as bytes."""
-    return array.view(np.uint8) if array.dtype.kind == "V" else array
+    """The view the native core accepts: raw-bits (void) elements cross as a trailing axis of
+    their bytes (shape (..., itemsize), uint8), which keeps every stride of the array."""
+    return array[..., np.newaxis].view(np.uint8) if array.dtype.kind == "V" else array
 
 
 def decode_chunk(chain: CodecChain, encoded: bytes, out: np.ndarray | None = None) -> np.ndarray:

@@ -92,7 +92,7 @@ class Target:
 # store kept alive beside it so the id stays its own): a batch finds its native store in one
 # dictionary lookup.
 _native_stores: dict[str, _core.Store] = {}
-_seen: dict[int, tuple[LocalStore, _core.Store]] = {}
+_seen: dict[int, tuple[LocalStore, str, _core.Store]] = {}
 _MAX_SEEN = 64
 
 
@@ -101,10 +101,11 @@ def _native_store(store: LocalStore, writing: bool) -> _core.Store | None:
     IO (a read-only store refusing a write says so in zarr-python's words)."""
     if writing and store.read_only:
         return None
-    seen = _seen.get(id(store))
-    if seen is not None and seen[0] is store:
-        return seen[1]
     root = os.fspath(store.root)
+    seen = _seen.get(id(store))
+    # The root is part of the key: LocalStore.move() changes it in place.
+    if seen is not None and seen[0] is store and seen[1] == root:
+        return seen[2]
     native = _native_stores.get(root)
     if native is None:
         if not os.path.isdir(root):
@@ -115,7 +116,7 @@ def _native_store(store: LocalStore, writing: bool) -> _core.Store | None:
         _native_stores[root] = native
     if len(_seen) >= _MAX_SEEN:
         _seen.clear()
-    _seen[id(store)] = (store, native)
+    _seen[id(store)] = (store, root, native)
     return native
 
 

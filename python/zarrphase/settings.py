@@ -38,8 +38,9 @@ DEFAULTS: dict[str, object] = {
     "write_ranges_in_place": False,
 }
 
-# Values already in zarr.config (from ZARR_ZARRPHASE__* environment variables) win over these.
-zarr_config.update_defaults({"zarrphase": dict(DEFAULTS)})
+# DEFAULTS are not registered in zarr.config: installing zarrphase must not change zarr's own
+# configuration for people who never select its pipeline (zarr imports every registered pipeline
+# when it looks one up). Missing keys read as their default instead.
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +89,8 @@ _last: tuple[tuple[object, ...], Settings] | None = None
 def current() -> Settings:
     """The settings in force now (zarr.config.set contexts included)."""
     global _last
-    section = zarr_config.get("zarrphase")
-    raw = tuple(section.get(key) for key in _KEYS)
+    section = zarr_config.get("zarrphase", None) or {}
+    raw = tuple(section.get(key, DEFAULTS[key]) for key in _KEYS)
     last = _last
     if last is not None and last[0] == raw:
         return last[1]
