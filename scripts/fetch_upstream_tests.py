@@ -1,6 +1,7 @@
 """Fetches the test suite of the installed zarr-python from its sdist on PyPI into
-.venv/upstream/zarr-<version>/tests, so our tests can run upstream's own checks against
-zarrphase without copying upstream code into this repository. Idempotent; run by setup.sh."""
+.venv/upstream/zarr-<version>/ (tests/ and the pyproject.toml that holds its pytest settings), so
+our tests can run upstream's own checks against zarrphase without copying upstream code into this
+repository. Idempotent; run by setup.sh."""
 
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 def main() -> int:
     zarr_version = version("zarr")
     target = Path(".venv/upstream") / f"zarr-{zarr_version}"
-    if (target / "tests").is_dir():
+    if (target / "tests").is_dir() and (target / "pyproject.toml").is_file():
         return 0
     with tempfile.TemporaryDirectory() as download:
         fetched = subprocess.run(
@@ -30,11 +31,17 @@ def main() -> int:
 
 def extract_tests(sdist: Path, target: Path, zarr_version: str) -> int:
     with tarfile.open(sdist, mode="r:gz") as archive:
-        prefix = archive.getnames()[0].split("/")[0] + "/tests/"
-        members = [m for m in archive.getmembers() if m.name.startswith(prefix) and m.isfile()]
-        for member in members:
-            member.name = member.name[len(prefix) :]
-            archive.extract(member, target / "tests", filter="data")
+        root = archive.getnames()[0].split("/")[0] + "/"
+        wanted = [
+            m
+            for m in archive.getmembers()
+            if m.isfile()
+            and (m.name.startswith(root + "tests/") or m.name == root + "pyproject.toml")
+        ]
+        for member in wanted:
+            member.name = member.name[len(root) :]
+            archive.extract(member, target, filter="data")
+        members = [m for m in wanted if m.name.startswith("tests/")]
     print(f"fetched zarr {zarr_version}'s test suite ({len(members)} files) into {target}/tests")
     return 0
 
