@@ -317,7 +317,10 @@ class ChunkBatch {
       if (i == 0) {
         spec_ = fields[1];
       } else if (fields[1] != spec_) {
+        // Chunks of another spec (a rectilinear grid's edge) may not fit chunk_shape_: stop
+        // here, before validating them against it; the caller falls back for this batch.
         uniform_spec_ = false;
+        break;
       }
       ChunkSelection selection;
       if (keys_from_path) {
