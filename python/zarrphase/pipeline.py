@@ -30,6 +30,7 @@ from zarr.codecs.sharding import ShardingCodec
 from zarr.core.chunk_utils import evolve_codecs
 from zarr.core.codec_pipeline import (
     BatchedCodecPipeline,
+    codecs_from_list,
     codecs_from_list_unchecked,
     pipeline_supports_partial_decode,
     pipeline_supports_partial_encode,
@@ -87,8 +88,8 @@ class PhasedCodecPipeline(CodecPipeline):
     _reported: set[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Validates the chain's order, without zarr's "sharding disables partial reads"
-        # warning: this pipeline reads partially through any chain.
+        # Validates the chain's order; from_codecs has already given zarr's advisory warnings
+        # once, and evolve_from_array_spec must not repeat them.
         aa, ab, bb = codecs_from_list_unchecked(self.codecs)
         object.__setattr__(self, "_split", (aa, ab, bb))
         batched = BatchedCodecPipeline(
@@ -113,8 +114,12 @@ class PhasedCodecPipeline(CodecPipeline):
 
     @classmethod
     def from_codecs(cls, codecs: Iterable[Codec], *, batch_size: int | None = None) -> Self:
+        codecs = tuple(codecs)
+        # The user-facing first construction: zarr's advisory warnings apply to us too (codecs
+        # after sharding make the engine read and write whole shards as well).
+        codecs_from_list(codecs)
         return cls(
-            codecs=tuple(codecs),
+            codecs=codecs,
             batch_size=batch_size or zarr_config.get("codec_pipeline.batch_size"),
         )
 
