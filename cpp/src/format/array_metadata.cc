@@ -123,21 +123,26 @@ void validate_array_metadata(const ArrayMetadata& metadata) {
   }
 }
 
+void check_v3_header(const Json& document, std::string_view node_type) {
+  if (!document.is_object()) {
+    throw_invalid_metadata("zarr.json must be a JSON object, got " + describe(document));
+  }
+  const Json& zarr_format = require_member(document, "zarr_format", "zarr.json");
+  if (zarr_format != 3) {
+    throw_invalid_metadata("zarr_format must be 3, got " + describe(zarr_format));
+  }
+  const Json& type = require_member(document, "node_type", "zarr.json");
+  if (type != node_type) {
+    throw_invalid_metadata("node_type must be \"" + std::string(node_type) + "\", got " +
+                           describe(type));
+  }
+}
+
 }  // namespace format
 
 ArrayMetadata ArrayMetadata::from_v3_json(const Json& document) {
   constexpr std::string_view kDoc = "zarr.json";
-  if (!document.is_object()) {
-    throw_invalid_metadata("zarr.json must be a JSON object, got " + format::describe(document));
-  }
-  const Json& zarr_format = format::require_member(document, "zarr_format", kDoc);
-  if (zarr_format != 3) {
-    throw_invalid_metadata("zarr_format must be 3, got " + format::describe(zarr_format));
-  }
-  const Json& node_type = format::require_member(document, "node_type", kDoc);
-  if (node_type != "array") {
-    throw_invalid_metadata("node_type must be \"array\", got " + format::describe(node_type));
-  }
+  format::check_v3_header(document, "array");
   ArrayMetadata m;
   m.zarr_format = 3;
   m.shape = format::parse_uint64_array(format::require_member(document, "shape", kDoc), "shape");

@@ -24,18 +24,7 @@ void check_attributes(const Json& attributes) {
 }  // namespace
 
 GroupMetadata GroupMetadata::from_v3_json(const Json& document) {
-  constexpr std::string_view kDoc = "zarr.json";
-  if (!document.is_object()) {
-    throw_invalid_metadata("zarr.json must be a JSON object, got " + format::describe(document));
-  }
-  const Json& zarr_format = format::require_member(document, "zarr_format", kDoc);
-  if (zarr_format != 3) {
-    throw_invalid_metadata("zarr_format must be 3, got " + format::describe(zarr_format));
-  }
-  const Json& node_type = format::require_member(document, "node_type", kDoc);
-  if (node_type != "group") {
-    throw_invalid_metadata("node_type must be \"group\", got " + format::describe(node_type));
-  }
+  format::check_v3_header(document, "group");
   GroupMetadata m;
   for (const auto& [key, value] : document.items()) {
     if (key == "zarr_format" || key == "node_type") continue;

@@ -14,6 +14,10 @@ namespace zarrphase::format {
 const nlohmann::json& require_member(const nlohmann::json& document, std::string_view key,
                                      std::string_view document_name);
 
+// Checks what every v3 zarr.json starts with: a JSON object, zarr_format 3 and the expected
+// node_type ("array" or "group"); kInvalidMetadata naming the field otherwise.
+void check_v3_header(const nlohmann::json& document, std::string_view node_type);
+
 // A top-level field the spec does not define: an object with "must_understand": false is kept in
 // `extra_fields`; another object is an extension we do not understand (kUnsupported); anything
 // else breaks the spec (kInvalidMetadata).
