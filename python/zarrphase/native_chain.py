@@ -172,10 +172,3 @@ def lower(codecs: tuple[Codec, ...], spec: ArraySpec) -> NativeChain:
         order=stored_order,
         signature=(codecs_json, name, tuple(spec.shape), fill_bytes),
     )
-
-
-def native_view(array: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    """The view the bindings take: raw-bits (void) elements as a trailing uint8 axis."""
-    if array.dtype.kind == "V":
-        return array[..., np.newaxis].view(np.uint8)
-    return array

@@ -39,7 +39,8 @@ from zarr.core.config import config as zarr_config
 from zarr.registry import register_pipeline
 
 from zarrphase import _core, executor, settings
-from zarrphase.native_chain import NativeChain, NotNative, lower, native_view
+from zarrphase.chunks import native_view
+from zarrphase.native_chain import NativeChain, NotNative, lower
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -333,12 +334,9 @@ class PhasedCodecPipeline(CodecPipeline):
         present = [i for i, (data, _) in enumerate(items) if data is not None]
         if not present:
             return [None] * len(items)
-        chunk_shape = native.chunk_shape
-        everything = tuple(slice(0, n) for n in chunk_shape)
         # One plan decodes every chunk, in parallel, into one stacked array.
-        entries = [(None, items[i][1], everything, (k, *everything)) for k, i in enumerate(present)]
-        stacked = np.empty((len(present), *chunk_shape), dtype=native.dtype)
-        chunks = _core.ChunkBatch(entries, stacked.shape, (), chunk_shape, False)
+        entries, stacked = _stacked_whole_chunks(items, present, native)
+        chunks = _core.ChunkBatch(entries, stacked.shape, (), native.chunk_shape, False)
         options = settings.engine_options(
             settings.current(),
             remote=False,
@@ -369,13 +367,10 @@ class PhasedCodecPipeline(CodecPipeline):
         present = [i for i, (array, _) in enumerate(items) if array is not None]
         if not present:
             return [None] * len(items)
-        chunk_shape = native.chunk_shape
-        everything = tuple(slice(0, n) for n in chunk_shape)
-        entries = [(None, items[i][1], everything, (k, *everything)) for k, i in enumerate(present)]
-        stacked = np.empty((len(present), *chunk_shape), dtype=native.dtype)
+        entries, stacked = _stacked_whole_chunks(items, present, native)
         for k, i in enumerate(present):
             stacked[k] = items[i][0].as_numpy_array()  # type: ignore[union-attr]
-        chunks = _core.ChunkBatch(entries, None, (), chunk_shape, False)
+        chunks = _core.ChunkBatch(entries, None, (), native.chunk_shape, False)
         sharded = isinstance(self._split[1], ShardingCodec)
         spec = items[present[0]][1]
         options = settings.engine_options(
@@ -394,6 +389,17 @@ class PhasedCodecPipeline(CodecPipeline):
             if written[k] is not None:
                 encoded[i] = items[i][1].prototype.buffer.from_array_like(written[k])
         return encoded
+
+
+def _stacked_whole_chunks(
+    items: list[tuple[Any, ArraySpec]], present: list[int], native: NativeChain
+) -> tuple[list[tuple[Any, ...]], np.ndarray]:
+    """The batch entries of decode()/encode(): whole chunk k of a stacked array per present
+    item, and that (uninitialised) stacked array, one chunk per row."""
+    everything = tuple(slice(0, n) for n in native.chunk_shape)
+    entries = [(None, items[i][1], everything, (k, *everything)) for k, i in enumerate(present)]
+    stacked = np.empty((len(present), *native.chunk_shape), dtype=native.dtype)
+    return entries, stacked
 
 
 # Registered as "zarrphase.PhasedCodecPipeline", the name users set in codec_pipeline.path (and
