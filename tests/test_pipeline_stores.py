@@ -31,6 +31,7 @@ class CountingStore(WrapperStore[MemoryStore]):
         self.gets: list[tuple[str, Any]] = []
         self.sets: list[str] = []
         self.deletes: list[str] = []
+        self.get_ranges_calls: list[tuple[str, int, dict[str, Any]]] = []
         self.in_flight = 0
         self.max_in_flight = 0
 
@@ -42,6 +43,7 @@ class CountingStore(WrapperStore[MemoryStore]):
         self.gets.clear()
         self.sets.clear()
         self.deletes.clear()
+        self.get_ranges_calls.clear()
         self.max_in_flight = 0
 
     def chunk_gets(self) -> list[tuple[str, Any]]:
@@ -62,6 +64,7 @@ class CountingStore(WrapperStore[MemoryStore]):
     def get_ranges(self, key: str, byte_ranges: Any, **kwargs: Any) -> Any:
         # zarr-python's sharding codec reads subchunks through get_ranges; count each fetch it
         # makes (WrapperStore would hand them to the wrapped store uncounted).
+        self.get_ranges_calls.append((key, len(byte_ranges), kwargs))
         return Store.get_ranges(self, key, byte_ranges, **kwargs)
 
     async def set(self, key: str, value: Buffer) -> None:
@@ -79,10 +82,10 @@ def spy_runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     runs: list[tuple[str, str]] = []
     original = executor.run
 
-    async def spy(plan: Any, target: executor.Target, *, data_bytes: int) -> None:
+    async def spy(plan: Any, target: executor.Target, *, data_bytes: int, options: Any) -> None:
         how = "native" if target.native is not None else "sync" if target.sync else "async"
         runs.append((type(plan).__name__, how))
-        await original(plan, target, data_bytes=data_bytes)
+        await original(plan, target, data_bytes=data_bytes, options=options)
 
     monkeypatch.setattr(executor, "run", spy)
     return runs
@@ -162,6 +165,26 @@ def test_memory_and_logging_stores_are_driven_synchronously(spy_runs) -> None:
     assert logging_store.counter["get_sync"] == 8  # every subchunk wanted: whole shards
 
 
+@pytest.mark.parametrize(("selection", "reads"), [(slice(None), 0), (slice(1, 9), 2)])
+def test_logging_store_sees_every_request(selection: slice, reads: int) -> None:
+    """Through a LoggingStore, whose counter names the synchronous methods this pipeline uses:
+    a whole-shard write reads nothing; a partial one reads the index, then the kept subchunks."""
+    store = LoggingStore(MemoryStore())
+    with pipeline(PHASED):
+        array = zarr.create_array(
+            store, shape=(10,), chunks=(1,), shards=(10,), dtype="int64", fill_value=-1
+        )
+        array[:] = 0
+        store.counter.clear()
+        array[selection] = 1
+        expected = np.zeros(10, "int64")
+        expected[selection] = 1
+        np.testing.assert_array_equal(array[:], expected)
+    assert store.counter["get_sync"] == reads + 1  # + the read-back
+    assert store.counter["set_sync"] == 1
+    assert store.counter["get"] == store.counter["set"] == 0
+
+
 def test_zip_store_uses_the_async_executor(tmp_path, spy_runs) -> None:
     path = tmp_path / "a.zip"
     with pipeline(PHASED), ZipStore(path, mode="w") as store:
@@ -237,6 +260,40 @@ def test_nearby_subchunks_are_merged(counted, gap: int | None, ranges: int) -> N
         np.testing.assert_array_equal(read(array, selection), DATA[selection])
     range_gets = [r for _, r in store.chunk_gets() if isinstance(r, RangeByteRequest)]
     assert len(range_gets) == ranges
+
+
+def test_several_ranges_of_one_key_go_through_get_ranges(counted) -> None:
+    store, array = counted
+    selection = np.s_[0:1, 0:12:8]  # two subchunks of c/0/0, 448 bytes apart
+    with zarr.config.set({"zarrphase.coalesce_max_gap_bytes": 0}):
+        np.testing.assert_array_equal(read(array, selection), DATA[selection])
+    # The plan's own limits go along, so the store merges nothing the plan kept apart.
+    assert [(key, n, kw["max_gap_bytes"]) for key, n, kw in store.get_ranges_calls] == [
+        ("c/0/0", 2, 0)
+    ]
+    assert len([r for _, r in store.chunk_gets() if isinstance(r, RangeByteRequest)]) == 2
+
+
+@pytest.mark.parametrize("per_array", [False, True])
+def test_zarr_coalescing_config_is_the_default_for_remote_stores(per_array: bool) -> None:
+    """zarr-python's array.sharding_coalesce_* (global, or per array) decide how far apart two
+    ranges may be and still be one request, unless zarrphase.coalesce_* are set."""
+    no_merging = {"sharding_coalesce_max_gap_bytes": 0, "sharding_coalesce_max_bytes": 1 << 20}
+    selection = np.s_[0:1, 0:12:8]  # two subchunks of c/0/0, 448 bytes apart
+    store = CountingStore()
+    with pipeline(PHASED):
+        if per_array:
+            array = sharded(store, config=no_merging)
+        else:
+            with zarr.config.set({f"array.{k}": v for k, v in no_merging.items()}):
+                array = sharded(store)
+        array[...] = DATA
+        for zarrphase_gap, range_gets in ((None, 2), (1 << 10, 1)):
+            store.reset()
+            with zarr.config.set({"zarrphase.coalesce_max_gap_bytes": zarrphase_gap}):
+                np.testing.assert_array_equal(array[selection], DATA[selection])
+            ranges = [r for _, r in store.chunk_gets() if isinstance(r, RangeByteRequest)]
+            assert len(ranges) == range_gets, zarrphase_gap
 
 
 def test_missing_shards_are_one_request_each(counted) -> None:

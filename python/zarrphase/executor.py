@@ -192,14 +192,63 @@ async def _set(target: Target, kind: int, key: str, value: Any) -> None:
 # Drivers.
 
 
-def _drive_sync(plan: Plan, target: Target) -> None:
-    while reads := plan.reads():
-        plan.complete_reads(
-            [
-                _get_sync(target, key, byte_request(kind, offset, length))
-                for key, kind, offset, length in reads
-            ]
+def _split_round(
+    target: Target, reads: Sequence[Any], method: str
+) -> tuple[list[int], list[list[int]]]:
+    """(single requests, groups of range requests of one key) of a round. As zarr-python's
+    sharding codec does, the byte ranges of a key go to the store's `get_ranges` /
+    `get_ranges_sync` (zarr >= 3.4) in one call, which a store with a multi-range backend serves
+    better than one `get` each, and which wrapper stores log as such; the rest are `get`s."""
+    if target.store is None or not hasattr(target.store, method):
+        return list(range(len(reads))), []
+    ranges_of_key: dict[str, list[int]] = {}
+    singles = []
+    for index, (key, kind, _offset, _length) in enumerate(reads):
+        if kind == 1:
+            ranges_of_key.setdefault(key, []).append(index)
+        else:
+            singles.append(index)
+    return singles, list(ranges_of_key.values())
+
+
+def _ranges_answers(requests: int, found: Any) -> list[Any]:
+    """Answers in request order from `get_ranges`' (request index, buffer) pairs."""
+    answers: list[Any] = [None] * requests
+    for index, buffer in found:
+        answers[index] = _answer(buffer)
+    return answers
+
+
+def _get_ranges_sync(
+    target: Target, key: str, requests: list[ByteRequest | None], coalescing: tuple[int, int]
+) -> list[Any]:
+    assert target.store is not None
+    try:
+        found = target.store.get_ranges_sync(
+            key,
+            requests,
+            prototype=target.prototype,
+            max_gap_bytes=coalescing[0],
+            max_coalesced_bytes=coalescing[1],
         )
+    except* FileNotFoundError:
+        found = None  # gone since its index was read: missing, as `get` would say
+    return [None] * len(requests) if found is None else _ranges_answers(len(requests), found)
+
+
+def _drive_sync(plan: Plan, target: Target, coalescing: tuple[int, int]) -> None:
+    while reads := plan.reads():
+        singles, groups = _split_round(target, reads, "get_ranges_sync")
+        answers: list[Any] = [None] * len(reads)
+        for index in singles:
+            key, kind, offset, length = reads[index]
+            answers[index] = _get_sync(target, key, byte_request(kind, offset, length))
+        for indices in groups:
+            requests = [byte_request(*reads[index][1:]) for index in indices]
+            found = _get_ranges_sync(target, reads[indices[0]][0], requests, coalescing)
+            for index, answer in zip(indices, found, strict=True):
+                answers[index] = answer
+        plan.complete_reads(answers)
     if isinstance(plan, _core.WritePlan):
         for kind, key, _offset, value in plan.take_writes():
             _set_sync(target, kind, key, value)
@@ -224,16 +273,54 @@ async def _bounded_gather[T](calls: Sequence[Callable[[], Awaitable[T]]], limit:
         raise
 
 
-async def _drive_async(plan: Plan, target: Target) -> None:
+async def _get_ranges(
+    target: Target, key: str, requests: list[ByteRequest | None], coalescing: tuple[int, int]
+) -> list[Any]:
+    assert target.store is not None
+    found: list[tuple[int, Buffer | None]] | None = []
+    try:
+        async for group in target.store.get_ranges(
+            key,
+            requests,
+            prototype=target.prototype,
+            max_gap_bytes=coalescing[0],
+            max_coalesced_bytes=coalescing[1],
+        ):
+            found.extend(group)
+    except* FileNotFoundError:
+        found = None  # gone since its index was read: missing, as `get` would say
+    return [None] * len(requests) if found is None else _ranges_answers(len(requests), found)
+
+
+async def _read_round(
+    target: Target, reads: Sequence[Any], limit: int, coalescing: tuple[int, int]
+) -> list[Any]:
+    """The answers to one round's requests, in order, fetched concurrently."""
+    singles, groups = _split_round(target, reads, "get_ranges")
+    answers: list[Any] = [None] * len(reads)
+
+    async def fetch_single(index: int) -> None:
+        key, kind, offset, length = reads[index]
+        answers[index] = await _get(target, key, byte_request(kind, offset, length))
+
+    async def fetch_group(indices: list[int]) -> None:
+        requests = [byte_request(*reads[index][1:]) for index in indices]
+        found = await _get_ranges(target, reads[indices[0]][0], requests, coalescing)
+        for index, answer in zip(indices, found, strict=True):
+            answers[index] = answer
+
+    await _bounded_gather(
+        [partial(fetch_single, index) for index in singles]
+        + [partial(fetch_group, indices) for indices in groups],
+        limit,
+    )
+    return answers
+
+
+async def _drive_async(plan: Plan, target: Target, coalescing: tuple[int, int]) -> None:
     limit = int(zarr_config.get("async.concurrency") or 10)
     while reads := plan.reads():
-        answers = await _bounded_gather(
-            [
-                partial(_get, target, key, byte_request(kind, offset, length))
-                for key, kind, offset, length in reads
-            ],
-            limit,
-        )
+        answers = await _read_round(target, reads, limit, coalescing)
         await asyncio.to_thread(plan.complete_reads, answers)
     if isinstance(plan, _core.WritePlan):
         await _bounded_gather(
@@ -245,10 +332,12 @@ async def _drive_async(plan: Plan, target: Target) -> None:
         )
 
 
-async def run(plan: Plan, target: Target, *, data_bytes: int) -> None:
-    """Runs `plan` to completion against `target`. `data_bytes` (the size of the output or of
-    the written selection) decides whether a synchronous run stays on the event loop's thread."""
+async def run(plan: Plan, target: Target, *, data_bytes: int, options: _core.EngineOptions) -> None:
+    """Runs `plan` (made with `options`) to completion against `target`. `data_bytes` (the
+    size of the output or of the written selection) decides whether a synchronous run stays on
+    the event loop's thread."""
     inline = data_bytes <= INLINE_MAX_BYTES
+    coalescing = (options.coalesce_max_gap_bytes, options.coalesce_max_bytes)
     if target.native is not None:
         if inline:
             _core.execute(plan, target.native)
@@ -256,11 +345,11 @@ async def run(plan: Plan, target: Target, *, data_bytes: int) -> None:
             await asyncio.to_thread(_core.execute, plan, target.native)
     elif target.sync:
         if inline:
-            _drive_sync(plan, target)
+            _drive_sync(plan, target, coalescing)
         else:
-            await asyncio.to_thread(_drive_sync, plan, target)
+            await asyncio.to_thread(_drive_sync, plan, target, coalescing)
     else:
-        await _drive_async(plan, target)
+        await _drive_async(plan, target, coalescing)
 
 
 def run_in_memory(plan: Plan, values: Sequence[Any]) -> list[Any]:

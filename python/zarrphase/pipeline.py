@@ -248,13 +248,14 @@ class PhasedCodecPipeline(CodecPipeline):
             write_empty_chunks=batch[0][1].config.write_empty_chunks,
             subchunk_write_order=native.subchunk_write_order,
             ranges_in_place_possible=False,
+            zarr_coalescing=settings.zarr_coalescing(batch[0][1]),
         )
         # The engine holds elements in native byte order; another order (or dtype) goes
         # through a native copy, which starts as `out` so unselected places keep their values.
         direct = out_array.dtype == native.dtype
         dest = out_array if direct else out_array.astype(native.dtype)
         plan = _core.ReadPlan(native.chain, chunks, native_view(dest), options, target.name())
-        await executor.run(plan, target, data_bytes=dest.nbytes)
+        await executor.run(plan, target, data_bytes=dest.nbytes, options=options)
         if not direct:
             out_array[...] = dest
         return plan.results()
@@ -295,6 +296,7 @@ class PhasedCodecPipeline(CodecPipeline):
             write_empty_chunks=spec.config.write_empty_chunks,
             subchunk_write_order=native.subchunk_write_order,
             ranges_in_place_possible=target.native is not None,
+            zarr_coalescing=settings.zarr_coalescing(spec),
         )
         if value_array.dtype != native.dtype:
             value_array = value_array.astype(native.dtype)
@@ -302,7 +304,7 @@ class PhasedCodecPipeline(CodecPipeline):
             native.chain, chunks, native_view(value_array), options, target.name()
         )
         data_bytes = math.prod(chunks.needed_shape) * native.dtype.itemsize
-        await executor.run(plan, target, data_bytes=data_bytes)
+        await executor.run(plan, target, data_bytes=data_bytes, options=options)
 
     # -- whole chunks (the sharding codec's index, direct users) ------------------------------
 

@@ -6,8 +6,10 @@ environment variable ``ZARR_ZARRPHASE__THREADS=4``:
 - ``zarrphase.threads``: threads the native engine computes on (None: one per core).
 - ``zarrphase.coalesce_max_gap_bytes`` / ``zarrphase.coalesce_max_bytes``: two byte ranges of a
   shard are fetched in one request when the gap between them is at most the first and the merged
-  request stays within the second. None: the engine's default for the store (small gaps for
-  local files and memory, wide ones for any other store, where a request costs a round trip).
+  request stays within the second. None: the engine's default for local files and memory (small
+  gaps); for any other store, where a request costs a round trip, zarr-python's own
+  ``array.sharding_coalesce_max_gap_bytes`` / ``array.sharding_coalesce_max_bytes`` (global or per
+  array), which are also passed on to the store's ``get_ranges``.
 - ``zarrphase.whole_shard_fraction``: fetch a whole shard, skipping its index round, once this
   fraction of its subchunks is wanted (None: the engine's default for the store).
 - ``zarrphase.validate_checksums``: verify crc32c on read (default True).
@@ -143,10 +145,20 @@ def engine_options(
     write_empty_chunks: bool,
     subchunk_write_order: _core.SubchunkWriteOrder,
     ranges_in_place_possible: bool,
+    zarr_coalescing: tuple[int, int] | None = None,
 ) -> _core.EngineOptions:
     """The EngineOptions of one batch: the store's defaults, then the settings that are set.
-    Shared between batches (plans copy them); callers must not modify the result."""
-    key = (settings, remote, write_empty_chunks, subchunk_write_order, ranges_in_place_possible)
+    `zarr_coalescing` is the array's (max gap, max merged size) from zarr-python's config, the
+    default for remote stores. Shared between batches (plans copy them); callers must not modify
+    the result."""
+    key = (
+        settings,
+        remote,
+        write_empty_chunks,
+        subchunk_write_order,
+        ranges_in_place_possible,
+        zarr_coalescing,
+    )
     cached = _options.get(key)
     if cached is not None:
         return cached
@@ -157,6 +169,8 @@ def engine_options(
     options.write_empty_chunks = write_empty_chunks
     options.subchunk_write_order = subchunk_write_order
     options.write_ranges_in_place = settings.write_ranges_in_place and ranges_in_place_possible
+    if remote and zarr_coalescing is not None:
+        options.coalesce_max_gap_bytes, options.coalesce_max_bytes = zarr_coalescing
     if settings.coalesce_max_gap_bytes is not None:
         options.coalesce_max_gap_bytes = settings.coalesce_max_gap_bytes
     if settings.coalesce_max_bytes is not None:
@@ -167,3 +181,14 @@ def engine_options(
         _options.clear()
     _options[key] = options
     return options
+
+
+def zarr_coalescing(spec: object) -> tuple[int, int] | None:
+    """zarr-python's coalescing of partial shard reads for an ArraySpec (its per-array config,
+    which zarr fills from the global one), or None on zarr versions without it."""
+    config = getattr(spec, "config", None)
+    gap = getattr(config, "sharding_coalesce_max_gap_bytes", None)
+    size = getattr(config, "sharding_coalesce_max_bytes", None)
+    if gap is None or size is None:
+        return None
+    return int(gap), int(size)
