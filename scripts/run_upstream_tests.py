@@ -34,8 +34,14 @@ def main() -> int:
     if not (upstream / "tests").is_dir():
         sys.exit(f"{upstream}/tests is missing: run scripts/setup.sh")
     environment = dict(os.environ, ZARR_CODEC_PIPELINE__PATH="zarrphase.PhasedCodecPipeline")
+    # scripts/upstream_pytest_plugin.py: tells zarr's sharding tests which store methods our
+    # pipeline uses (they choose what to count by the pipeline's name).
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [str(REPO / "scripts"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
     command = [
         sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider",
+        "-p", "upstream_pytest_plugin",
         "-n", str(min(2, os.cpu_count() or 1)),
         # upstream's addopts configure plugins (benchmark columns, doctests of its sources) that
         # its test files do not need; its strictness settings (warnings as errors) stay on.
