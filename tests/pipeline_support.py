@@ -19,6 +19,7 @@ from zarr.core.buffer import default_buffer_prototype
 from zarr.storage import LocalStore, MemoryStore
 
 PHASED = "zarrphase.PhasedCodecPipeline"
+ZARR_AT_LEAST_3_4 = tuple(int(part) for part in zarr.__version__.split(".")[:2]) >= (3, 4)
 DEFAULT = "zarr.core.codec_pipeline.BatchedCodecPipeline"
 
 METADATA_NAMES = ("zarr.json", ".zarray", ".zattrs", ".zgroup", ".zmetadata")
