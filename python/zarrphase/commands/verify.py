@@ -161,7 +161,8 @@ def render(report: Report) -> list[str]:
     stored = sum(a.stored_bytes for a in report.arrays)
     lines = [
         f"verify  {report.location}",
-        f"  checked {len(report.arrays)} arrays, {objects} stored objects, {stored:,} bytes "
+        f"  checked {len(report.arrays)} array{'s' * (len(report.arrays) != 1)}, "
+        f"{objects} stored objects, {stored:,} bytes "
         f"in {report.seconds:.2f} s",
     ]
     for a in report.arrays:
