@@ -252,10 +252,10 @@ def inner_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     runs: list[str] = []
     original = executor.run
 
-    async def spy(plan: Any, target: executor.Target, *, data_bytes: int) -> None:
+    async def spy(plan: Any, target: executor.Target, **kwargs: Any) -> None:
         if target.store is None:
             runs.append("sync" if target.sync else "async")
-        await original(plan, target, data_bytes=data_bytes)
+        await original(plan, target, **kwargs)
 
     monkeypatch.setattr(executor, "run", spy)
     return runs

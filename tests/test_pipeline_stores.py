@@ -82,10 +82,10 @@ def spy_runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     runs: list[tuple[str, str]] = []
     original = executor.run
 
-    async def spy(plan: Any, target: executor.Target, *, data_bytes: int, options: Any) -> None:
+    async def spy(plan: Any, target: executor.Target, **kwargs: Any) -> None:
         how = "native" if target.native is not None else "sync" if target.sync else "async"
         runs.append((type(plan).__name__, how))
-        await original(plan, target, data_bytes=data_bytes, options=options)
+        await original(plan, target, **kwargs)
 
     monkeypatch.setattr(executor, "run", spy)
     return runs

@@ -6,8 +6,8 @@
 // (including np.ix_-shaped ones) and boolean arrays, with pointwise (vindex / mask) selections
 // recognised by their bare (non-tuple) output selection. No per-chunk Python runs.
 //
-// A plan's compute runs with the GIL released: `complete_reads` copies the answers (any
-// buffer-protocol objects) into the engine's byte vectors and runs the compute they unlock;
+// A plan's compute runs with the GIL released: `complete_reads` lends the answers (any
+// buffer-protocol objects, not copied) to the engine and runs the compute they unlock;
 // `execute` runs a whole plan against a native store.
 #include <Python.h>
 #include <nanobind/nanobind.h>
@@ -514,9 +514,11 @@ nb::list reads_list(const std::vector<ReadRequest>& reads) {
   return out;
 }
 
-// Copies the answers of a round into the engine's byte vectors, the GIL released for the copy
-// and for the compute the answers unlock.
-void complete_round(Plan& plan, nb::handle answers) {
+// Lends a round's answers to the engine without copying them and runs the compute they unlock,
+// the GIL released. Each answer's buffer stays exported in `held` (so alive and unchanged) for
+// as long as the Python plan object lives: the engine may keep looking at the bytes after this
+// round (a write passes kept subchunks through to the shards it assembles).
+void complete_round(Plan& plan, nb::handle answers, std::vector<BufferView>& held) {
   Ref seq(PySequence_Fast(answers.ptr(), "answers must be a sequence"));
   if (seq.p == nullptr) raise_python();
   const auto n = static_cast<size_t>(PySequence_Fast_GET_SIZE(seq.p));
@@ -525,27 +527,25 @@ void complete_round(Plan& plan, nb::handle answers) {
                            std::to_string(plan.reads().size()) + " reads");
   }
   PyObject** items = PySequence_Fast_ITEMS(seq.p);
-  std::vector<BufferView> views(n);
-  std::vector<bool> given(n, false);
+  std::vector<std::optional<SharedBytes>> lent(n);
+  held.reserve(held.size() + n);
   for (size_t i = 0; i < n; ++i) {
     if (items[i] == Py_None) continue;
-    given[i] = true;
-    if (!views[i].acquire(items[i], PyBUF_C_CONTIGUOUS)) {
+    BufferView view;
+    if (!view.acquire(items[i], PyBUF_C_CONTIGUOUS)) {
       PyErr_Clear();
       throw_invalid_argument("complete_reads: answer " + std::to_string(i) + " for key '" +
                              plan.reads()[i].key +
                              "' is neither None nor a contiguous bytes-like object");
     }
+    const Py_buffer& buffer = view.get();
+    // No owner: `held` keeps the bytes alive, and outlives the engine's plan.
+    lent[i].emplace(SharedBytes{nullptr, ByteView(static_cast<const std::byte*>(buffer.buf),
+                                                  static_cast<size_t>(buffer.len))});
+    held.push_back(std::move(view));
   }
   nb::gil_scoped_release release;
-  std::vector<std::optional<Bytes>> owned(n);
-  for (size_t i = 0; i < n; ++i) {
-    if (!given[i]) continue;
-    const Py_buffer& view = views[i].get();
-    const auto* data = static_cast<const std::byte*>(view.buf);
-    owned[i].emplace(data, data + view.len);
-  }
-  plan.complete_reads(std::move(owned));
+  plan.complete_reads_shared(std::move(lent));
 }
 
 class PyReadPlan {
@@ -560,6 +560,7 @@ class PyReadPlan {
   }
 
   ReadPlan& plan() { return *plan_; }
+  std::vector<BufferView>& held() { return held_; }
 
   nb::tuple results() const {
     static PyObject* present = PyUnicode_InternFromString("present");
@@ -578,7 +579,8 @@ class PyReadPlan {
   }
 
  private:
-  nb::object out_;  // keeps the output alive while the plan writes into it
+  nb::object out_;                // keeps the output alive while the plan writes into it
+  std::vector<BufferView> held_;  // the answers lent to plan_, which is destroyed first
   std::optional<ReadPlan> plan_;
 };
 
@@ -594,6 +596,7 @@ class PyWritePlan {
   }
 
   WritePlan& plan() { return *plan_; }
+  std::vector<BufferView>& held() { return held_; }
 
   // (kind, key, offset, value): kind 0 set, 1 erase, 2 set a range; the value is a uint8 numpy
   // array that owns the engine's bytes (no copy), None for an erase.
@@ -615,7 +618,8 @@ class PyWritePlan {
   }
 
  private:
-  nb::object value_;  // keeps the value alive until take_writes()
+  nb::object value_;              // keeps the value alive until take_writes()
+  std::vector<BufferView> held_;  // the answers lent to plan_, which is destroyed first
   std::optional<WritePlan> plan_;
 };
 
@@ -667,7 +671,7 @@ void bind_plans(nb::module_& m) {
           "2 from offset, 3 suffix. Empty once the read is complete.")
       .def(
           "complete_reads",
-          [](PyReadPlan& p, nb::handle answers) { complete_round(p.plan(), answers); },
+          [](PyReadPlan& p, nb::handle answers) { complete_round(p.plan(), answers, p.held()); },
           nb::arg("answers"), "Bytes-like or None (missing key) per request; runs the compute.")
       .def(
           "present", [](PyReadPlan& p) { return p.plan().present(); },
@@ -684,7 +688,7 @@ void bind_plans(nb::module_& m) {
       .def("reads", [](PyWritePlan& p) { return reads_list(p.plan().reads()); })
       .def(
           "complete_reads",
-          [](PyWritePlan& p, nb::handle answers) { complete_round(p.plan(), answers); },
+          [](PyWritePlan& p, nb::handle answers) { complete_round(p.plan(), answers, p.held()); },
           nb::arg("answers"))
       .def("take_writes", &PyWritePlan::take_writes,
            "The final IO as (kind, key, offset, value): kind 0 set, 1 erase, 2 set range.")
