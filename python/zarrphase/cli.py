@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from zarrphase.benchmark import command as bench
 from zarrphase.commands import arguments, copy, info, verify
 from zarrphase.commands.arguments import (
     EXIT_INTERRUPTED,
@@ -79,13 +80,20 @@ class _Demo:
 
 
 # By the name each registers, in the order --help lists them.
-_COMMANDS: dict[str, Command] = {"demo": _Demo(), "info": info, "copy": copy, "verify": verify}
+_COMMANDS: dict[str, Command] = {
+    "demo": _Demo(),
+    "bench": bench,
+    "info": info,
+    "copy": copy,
+    "verify": verify,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zarrphase",
-        description="A phased, native Zarr engine: inspect, copy and verify Zarr arrays.",
+        description="A phased, native Zarr engine: benchmark, inspect, copy and verify Zarr "
+        "arrays.",
         epilog="Run `zarrphase COMMAND --help` for a command's options and examples.",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
