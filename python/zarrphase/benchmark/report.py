@@ -178,8 +178,8 @@ def header(results: Results) -> list[str]:
         f"allocator: {malloc_policy()}; tensorstore chunk cache off; "
         "garbage collector off during timed runs.",
         f"Limits: memcpy {results.memcpy_bandwidth / 1e9:.1f} GB/s single-threaded "
-        "(uncompressed rows); compressed rows: single-core decode/encode of one (sub)chunk "
-        f"through zarrphase's CodecChain x {s['threads']} cores.",
+        "(uncompressed rows); compressed rows: single-core decode/encode of every (sub)chunk "
+        f"once through zarrphase's CodecChain x {s['threads']} cores.",
     ]
     lines += [f"Note: {n}" for n in results.notes]
     return lines
