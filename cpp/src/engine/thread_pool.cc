@@ -41,7 +41,12 @@ constexpr std::chrono::microseconds kCallerSpin{50};
 
 std::atomic<size_t> g_requested_threads{0};  // 0: the default
 
-size_t default_thread_count() { return std::max<size_t>(1, std::thread::hardware_concurrency()); }
+// Asked once: glibc answers hardware_concurrency() by reading /sys (an open, read and close,
+// several microseconds), and plans ask for the thread count every round.
+size_t default_thread_count() {
+  static const size_t count = std::max<size_t>(1, std::thread::hardware_concurrency());
+  return count;
+}
 
 }  // namespace
 
