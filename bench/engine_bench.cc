@@ -10,6 +10,7 @@
 // then reused by every repeat; the filesystem store's files are in the page cache (warm).
 //
 // Run: build/release/bench/engine_bench [--size N] [--repeats R] [--dir FOLDER] [--filter TEXT]
+//   (--help prints this)
 //   N (default 512) must be a multiple of 128; TEXT picks configurations by their
 //   "sharded|plain none|zstd memory|filesystem" name, e.g. --filter "sharded none".
 #include <algorithm>
@@ -210,6 +211,18 @@ void RunConfiguration(const Options& options, const std::vector<uint16_t>& data,
 int main(int argc, char** argv) {
   using namespace zarrphase;
   Options options;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
+      std::printf(
+          "usage: %s [--size N] [--repeats R] [--dir FOLDER] [--filter TEXT]\n"
+          "  N: array edge, a multiple of 128 (default 512); R: repeats per row (default 3);\n"
+          "  FOLDER: where the filesystem rows write (default: a temp folder);\n"
+          "  TEXT: runs configurations whose \"sharded|plain none|zstd memory|filesystem\"\n"
+          "        name contains it, e.g. \"sharded none\" or \" none filesystem\"\n",
+          argv[0]);
+      return 0;
+    }
+  }
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--size") {

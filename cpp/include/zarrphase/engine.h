@@ -18,8 +18,16 @@
 //   for (StoreWrite& w : plan.take_writes()) apply(w);                    // writes only
 //
 // `execute(plan, store)` is that loop for the native stores (store.h), with each round's reads
-// issued in parallel. The Python package implements the same loop over zarr-python's async
-// stores. A plan is single-use and not thread-safe; the compute inside it is parallel.
+// issued in parallel.
+//
+// Fused reads are an optimisation an executor may opt into (enable_fused_reads): reads whose
+// compute the executor runs itself, handing each one's bytes to consume_fused() on the thread
+// that read them, right away. The bytes need not outlive that call, so a store can read every
+// such value into one buffer that stays in the CPU's cache (Store::visit_ranges) instead of
+// writing all of a round's bytes out to memory and reading them back for the compute. The plan
+// still never calls a store; executors that do not opt in see every read in reads(). The Python
+// package implements the same loop over zarr-python's async stores. A plan is single-use and not
+// thread-safe; the compute inside it is parallel.
 //
 // Errors (zarrphase::Error) name the array and the key: a corrupt chunk, a bad shard index entry,
 // a checksum mismatch. A write plan throws before take_writes() returns anything, so a failed
@@ -98,6 +106,19 @@ class Plan {
   // that can lend its values is never copied from. The plan keeps the owners alive as long as
   // it needs the bytes. The default copies them into complete_reads.
   virtual void complete_reads_shared(std::vector<std::optional<SharedBytes>> answers);
+  // Asks the plan to list the reads it can compute on arrival in fused_reads() from now on;
+  // returns whether it will. Only before the first round completes (else false). Read plans
+  // fuse reads of uncompressed chunks and subchunks; write plans fuse nothing.
+  virtual bool enable_fused_reads() { return false; }
+  // The fused reads of the current round. Once they are enabled the plan is done when both
+  // reads() and fused_reads() are empty (a round may have only fused reads).
+  virtual const std::vector<ReadRequest>& fused_reads() const;
+  // The bytes of fused read `i` (nullopt: the key does not exist): runs its compute now, on the
+  // calling thread, and keeps no reference to `bytes`. Call it once for every fused read of the
+  // round, from any threads (different reads at once), then complete_reads with the answers
+  // to reads() (possibly none). Throws what complete_reads would have; the round is then failed
+  // and complete_reads throws too.
+  virtual void consume_fused(size_t i, std::optional<ByteView> bytes);
   // Final IO, once reads() is empty. Reads return nothing; a second call returns nothing.
   virtual std::vector<StoreWrite> take_writes() { return {}; }
   // Rounds of reads completed so far.
@@ -119,6 +140,9 @@ class ReadPlan : public Plan {
   const std::vector<ReadRequest>& reads() const override;
   void complete_reads(std::vector<std::optional<Bytes>> answers) override;
   void complete_reads_shared(std::vector<std::optional<SharedBytes>> answers) override;
+  bool enable_fused_reads() override;
+  const std::vector<ReadRequest>& fused_reads() const override;
+  void consume_fused(size_t i, std::optional<ByteView> bytes) override;
   size_t rounds_completed() const override;
 
   // Per chunk of the batch, once complete: whether its key existed (zarr-python's GetResult).
@@ -157,7 +181,7 @@ class WritePlan : public Plan {
 // Counts of what an execution did, for tests and benchmarks.
 struct ExecutionStats {
   size_t rounds = 0;
-  size_t read_requests = 0;
+  size_t read_requests = 0;  // fused reads included
   uint64_t bytes_read = 0;
   size_t writes = 0;
   size_t erases = 0;
@@ -167,7 +191,8 @@ struct ExecutionStats {
 void apply_write(const StoreWrite& write, Store& store);
 
 // Runs `plan` to completion against a native store: each round's reads in parallel (one
-// get_ranges_shared per key), then the final writes.
+// get_ranges_shared per key; fused reads, when the store prefers_visit_ranges, through
+// visit_ranges), then the final writes.
 ExecutionStats execute(Plan& plan, Store& store);
 
 }  // namespace zarrphase

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -91,6 +92,19 @@ class Store {
   // does: its values are immutable). The default adopts get_ranges' answers.
   virtual std::optional<std::vector<SharedBytes>> get_ranges_shared(
       std::string_view key, std::span<const ByteRange> ranges);
+  // Reads `ranges` of `key` one after another and hands each one's bytes (what get_ranges
+  // would return for it) to visit(index of the range, bytes) on the calling thread. The bytes are
+  // valid only during that call, so a store may read every range into one recycled buffer that
+  // stays in the CPU's cache while the visitor consumes it. Returns false, visiting nothing,
+  // when the key does not exist. An exception from `visit` stops the reads and propagates. The
+  // default visits get_ranges_shared's answers.
+  using RangeVisitor = std::function<void(size_t index, ByteView bytes)>;
+  virtual bool visit_ranges(std::string_view key, std::span<const ByteRange> ranges,
+                            const RangeVisitor& visit);
+  // True when visit_ranges moves fewer bytes through memory than get_ranges_shared followed by a
+  // copy of its answers (the filesystem store: the kernel's copy lands in a cache-resident
+  // buffer instead of a fresh one). False where get_ranges_shared lends bytes without a copy.
+  virtual bool prefers_visit_ranges() const { return false; }
   // Size of the value in bytes; nullopt when the key does not exist.
   virtual std::optional<uint64_t> size(std::string_view key) = 0;
   virtual bool exists(std::string_view key) { return size(key).has_value(); }

@@ -62,7 +62,23 @@ std::vector<ReadRequest> RoundReads::build(std::span<const std::string> keys, ui
     open_key = f.key;
     f.request = open;
   }
+  // Fetches by request (a counting sort), for callers that handle one request's bytes at a time.
+  request_start_.assign(requests_.size() + 1, 0);
+  for (const Fetch& f : fetches_) {
+    if (f.request != kNoRequest) ++request_start_[f.request + 1];
+  }
+  for (size_t r = 0; r < requests_.size(); ++r) request_start_[r + 1] += request_start_[r];
+  by_request_.resize(request_start_.back());
+  std::vector<size_t> next(request_start_.begin(), request_start_.end() - 1);
+  for (size_t i = 0; i < fetches_.size(); ++i) {
+    if (fetches_[i].request != kNoRequest) by_request_[next[fetches_[i].request]++] = i;
+  }
   return requests;
+}
+
+std::span<const size_t> RoundReads::fetches_of(size_t request) const {
+  return std::span<const size_t>(by_request_)
+      .subspan(request_start_[request], request_start_[request + 1] - request_start_[request]);
 }
 
 RoundReads::Result RoundReads::result(size_t fetch,
@@ -85,6 +101,7 @@ RoundReads::Result RoundReads::result(
 
 RoundReads::Result RoundReads::result_in(size_t fetch, std::optional<ByteView> answer) const {
   const Fetch& f = fetches_[fetch];
+  if (f.request == kNoRequest) return {};  // a zero-length range
   if (!answer) return {true, {}, std::nullopt};
   const ByteView bytes = *answer;
   const ByteRange& request = requests_[f.request];

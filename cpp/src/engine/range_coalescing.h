@@ -40,11 +40,12 @@ class RoundReads {
   // The bytes of fetch `fetch` within `answers` (the answers to build()'s requests).
   Result result(size_t fetch, const std::vector<std::optional<Bytes>>& answers) const;
   Result result(size_t fetch, const std::vector<std::optional<SharedBytes>>& answers) const;
+  // The fetch's bytes within `answer`, the answer to its own request (nullopt: missing key).
+  Result result_in(size_t fetch, std::optional<ByteView> answer) const;
+  // The fetches build()'s request `request` covers, in the order they were added.
+  std::span<const size_t> fetches_of(size_t request) const;
 
  private:
-  // The fetch's bytes within `answer`, the answer to its request (nullopt: missing key).
-  Result result_in(size_t fetch, std::optional<ByteView> answer) const;
-
   static constexpr size_t kNoRequest = SIZE_MAX;
   struct Fetch {
     size_t key = 0;
@@ -53,6 +54,9 @@ class RoundReads {
   };
   std::vector<Fetch> fetches_;
   std::vector<ByteRange> requests_;
+  // fetches_of(r) is by_request_[request_start_[r], request_start_[r + 1]).
+  std::vector<size_t> request_start_;
+  std::vector<size_t> by_request_;
 };
 
 // Answers that own their bytes, as answers that lend them (no byte is copied).

@@ -2,7 +2,12 @@
 // its index or (when most of it is wanted) all of it; each later round fetches the subchunks
 // (or inner shard indexes) the indexes just read point to, merged into few requests. The compute
 // a round unlocks runs on the pool over every chunk and subchunk at once.
+//
+// With fused reads enabled (engine.h), the reads of uncompressed chunks and subchunks are listed
+// apart and computed as the executor hands their bytes over; a shard whose subchunks are fused
+// is always read through its index, never whole, so its subchunks can be.
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <utility>
 
@@ -43,6 +48,17 @@ struct ReadPlan::State {
   std::vector<ReadRequest> reads;
   size_t rounds = 0;
 
+  // Fused reads: their own round of fetches, and per round which were consumed (per request)
+  // and which found their key (per fetch; folded into `present`, a vector<bool> that threads
+  // must not write at once).
+  bool fused_enabled = false;
+  engine::RoundReads fused_round;
+  std::vector<Fetch> fused_fetches;
+  std::vector<ReadRequest> fused_reads;
+  std::vector<uint8_t> fused_done;
+  std::vector<uint8_t> fused_found;
+  std::atomic<bool> fused_failed{false};
+
   const std::string& key(const ReadNode& node) const {
     return keys.keys[keys.key_of_chunk[node.chunk]];
   }
@@ -51,8 +67,28 @@ struct ReadPlan::State {
   }
 
   void add_fetch(FetchKind kind, ReadNode& node, ByteRange range, size_t touched = 0) {
+    if (fusable(kind, node, range)) {
+      fused_round.add(keys.key_of_chunk[node.chunk], range);
+      fused_fetches.push_back({kind, &node, touched});
+      return;
+    }
     round.add(keys.key_of_chunk[node.chunk], range);
     fetches.push_back({kind, &node, touched});
+  }
+
+  // Fused: the leaves of uncompressed levels, whose compute is a copy that wants the bytes hot.
+  // Compressed leaves gain nothing (their decode reads far fewer bytes than it writes). An empty
+  // range makes no request, so it stays with the fetches complete() walks.
+  bool fusable(FetchKind kind, const ReadNode& node, ByteRange range) const {
+    if (!fused_enabled || (range.kind == ByteRange::Kind::kRange && range.length == 0)) {
+      return false;
+    }
+    if (kind == FetchKind::kPlain) return node.level->trivial;
+    return kind == FetchKind::kSubchunk && node.level->inner->trivial;
+  }
+  bool fuses_subchunks(const engine::ChainLevel& level) const {
+    return fused_enabled && level.byte_ranges && level.inner->layout == nullptr &&
+           level.inner->trivial;
   }
 
   // Plans the first fetch of a node whose bytes are not known yet.
@@ -61,7 +97,8 @@ struct ReadPlan::State {
     const ByteRange whole = node.top() ? ByteRange::all() : ByteRange::range(node.base, *node.size);
     if (level.layout == nullptr) {
       add_fetch(FetchKind::kPlain, node, whole);
-    } else if (!level.byte_ranges || engine::wants_whole_shard(node, options)) {
+    } else if (!level.byte_ranges ||
+               (engine::wants_whole_shard(node, options) && !fuses_subchunks(level))) {
       add_fetch(FetchKind::kWholeShard, node, whole);
     } else {
       const ShardLayout& layout = *level.layout;
@@ -86,9 +123,23 @@ struct ReadPlan::State {
 
   void start_round() {
     reads = round.build(keys.keys, options.coalesce_max_gap_bytes, options.coalesce_max_bytes);
+    fused_reads = fused_round.build(keys.keys, options.coalesce_max_gap_bytes,
+                                    std::min(options.coalesce_max_bytes, kMaxFusedRequestBytes));
+    fused_done.assign(fused_reads.size(), 0);
+    fused_found.assign(fused_fetches.size(), 0);
   }
 
+  // The leaf of a kPlain or kSubchunk fetch (or of any node's first fetch finding no key).
+  ReadLeaf leaf_of(const Fetch& fetch, const engine::RoundReads::Result& result) const;
+  void consume(size_t request, std::optional<ByteView> bytes);
+  // Checks every fused read of the round was consumed without error; folds `present`.
+  void finish_fused_round();
   void complete(std::vector<std::optional<SharedBytes>> answers);
+
+  // A fused request is read into one cache-resident buffer and computed on one thread: merged
+  // subchunks stop at this size so a shard still spreads over the pool and the buffer stays in
+  // the core's L2 or close to it.
+  static constexpr uint64_t kMaxFusedRequestBytes = 1 << 20;
 };
 
 namespace {
@@ -103,11 +154,87 @@ namespace {
 
 }  // namespace
 
+ReadLeaf ReadPlan::State::leaf_of(const Fetch& fetch,
+                                  const engine::RoundReads::Result& result) const {
+  ReadNode& node = *fetch.node;
+  if (result.missing) {
+    // Only a node's first read may find nothing; later reads follow an index it had.
+    if (!node.top() || fetch.kind == FetchKind::kSubchunk) {
+      throw_corrupt("sharding_indexed: the shard disappeared between two rounds of reads");
+    }
+    return {&node, ReadLeaf::kWholeNode, {}, true};
+  }
+  if (fetch.kind == FetchKind::kPlain) {
+    if (node.size && result.bytes.size() < *node.size) throw_truncated(node, result);
+    return {&node, ReadLeaf::kWholeNode, result.bytes, false};
+  }
+  const uint64_t linear = node.split->linear_index(fetch.touched);
+  const ShardIndexEntry& entry = node.index[linear];
+  if (result.bytes.size() < entry.nbytes) {
+    // The value ends early: its size is known from this answer.
+    const uint64_t end = result.value_size.value_or(node.base + entry.offset);
+    const uint64_t shard_bytes = end > node.base ? end - node.base : 0;
+    throw_corrupt("sharding_indexed: index entry " + std::to_string(linear) + " (offset " +
+                  std::to_string(entry.offset) + ", nbytes " + std::to_string(entry.nbytes) +
+                  ") exceeds the shard's " + std::to_string(shard_bytes) + " bytes");
+  }
+  return {&node, fetch.touched, result.bytes, false};
+}
+
+void ReadPlan::State::consume(size_t request, std::optional<ByteView> bytes) {
+  if (request >= fused_reads.size()) {
+    throw_invalid_argument(array_name + ": consume_fused of read " + std::to_string(request) +
+                           " of " + std::to_string(fused_reads.size()));
+  }
+  if (fused_done[request] != 0) {
+    throw_invalid_argument(array_name + ": fused read " + std::to_string(request) +
+                           " consumed twice");
+  }
+  fused_done[request] = 1;
+  try {
+    for (const size_t f : fused_round.fetches_of(request)) {
+      const Fetch& fetch = fused_fetches[f];
+      ReadLeaf leaf;
+      try {
+        leaf = leaf_of(fetch, fused_round.result_in(f, bytes));
+      } catch (const Error& e) {
+        throw in_context(e, *fetch.node, ReadLeaf::kWholeNode);
+      }
+      if (!leaf.fill && fetch.node->top()) fused_found[f] = 1;
+      try {
+        engine::run_leaf(leaf, options.validate_checksums);
+      } catch (const Error& e) {
+        throw in_context(e, *leaf.node, leaf.touched);
+      }
+    }
+  } catch (...) {
+    fused_failed.store(true, std::memory_order_relaxed);
+    throw;
+  }
+}
+
+void ReadPlan::State::finish_fused_round() {
+  if (fused_failed.load(std::memory_order_relaxed)) {
+    throw_invalid_argument(array_name + ": complete_reads after a fused read failed");
+  }
+  for (size_t i = 0; i < fused_done.size(); ++i) {
+    if (fused_done[i] == 0) {
+      throw_invalid_argument(array_name + ": complete_reads before fused read " +
+                             std::to_string(i) + " (key '" + fused_reads[i].key +
+                             "') was consumed");
+    }
+  }
+  for (size_t f = 0; f < fused_fetches.size(); ++f) {
+    if (fused_found[f] != 0) present[fused_fetches[f].node->chunk] = true;
+  }
+}
+
 void ReadPlan::State::complete(std::vector<std::optional<SharedBytes>> answers) {
   if (answers.size() != reads.size()) {
     throw_invalid_argument(array_name + ": complete_reads got " + std::to_string(answers.size()) +
                            " answers for " + std::to_string(reads.size()) + " reads");
   }
+  finish_fused_round();
   ++rounds;
   std::vector<ReadLeaf> leaves;
   std::vector<std::pair<ReadNode*, ByteView>> indexes;
@@ -117,24 +244,19 @@ void ReadPlan::State::complete(std::vector<std::optional<SharedBytes>> answers) 
     ReadNode& node = *fetch.node;
     const engine::RoundReads::Result result = round.result(f, answers);
     try {
-      if (result.missing) {
-        // Only a node's first read may find nothing; later reads follow an index it had.
-        if (!node.top() || fetch.kind == FetchKind::kSubchunk) {
-          throw_corrupt("sharding_indexed: the shard disappeared between two rounds of reads");
-        }
-        leaves.push_back({&node, ReadLeaf::kWholeNode, {}, true});
+      if (result.missing || fetch.kind == FetchKind::kPlain || fetch.kind == FetchKind::kSubchunk) {
+        leaves.push_back(leaf_of(fetch, result));
+        if (!result.missing && node.top()) present[node.chunk] = true;
         continue;
       }
       if (node.top()) present[node.chunk] = true;
       switch (fetch.kind) {
         case FetchKind::kPlain:
+        case FetchKind::kSubchunk:
+          break;  // above
         case FetchKind::kWholeShard:
           if (node.size && result.bytes.size() < *node.size) throw_truncated(node, result);
-          if (fetch.kind == FetchKind::kPlain) {
-            leaves.push_back({&node, ReadLeaf::kWholeNode, result.bytes, false});
-          } else {
-            whole_shards.emplace_back(&node, result.bytes);
-          }
+          whole_shards.emplace_back(&node, result.bytes);
           break;
         case FetchKind::kIndex: {
           const uint64_t index_size = node.level->layout->index_encoded_size();
@@ -144,21 +266,6 @@ void ReadPlan::State::complete(std::vector<std::optional<SharedBytes>> answers) 
                           " bytes, fewer than its " + std::to_string(index_size) + "-byte index");
           }
           indexes.emplace_back(&node, result.bytes);
-          break;
-        }
-        case FetchKind::kSubchunk: {
-          const uint64_t linear = node.split->linear_index(fetch.touched);
-          const ShardIndexEntry& entry = node.index[linear];
-          if (result.bytes.size() < entry.nbytes) {
-            // The value ends early: its size is known from this answer.
-            const uint64_t end = result.value_size.value_or(node.base + entry.offset);
-            const uint64_t shard_bytes = end > node.base ? end - node.base : 0;
-            throw_corrupt("sharding_indexed: index entry " + std::to_string(linear) + " (offset " +
-                          std::to_string(entry.offset) + ", nbytes " +
-                          std::to_string(entry.nbytes) + ") exceeds the shard's " +
-                          std::to_string(shard_bytes) + " bytes");
-          }
-          leaves.push_back({&node, fetch.touched, result.bytes, false});
           break;
         }
       }
@@ -183,6 +290,8 @@ void ReadPlan::State::complete(std::vector<std::optional<SharedBytes>> answers) 
   // Every answer of this round is in hand: plan the next round while computing this one.
   round = engine::RoundReads();
   fetches.clear();
+  fused_round = engine::RoundReads();
+  fused_fetches.clear();
   for (const auto& [node, bytes] : indexes) {
     const bool inner_plain = node->level->inner->layout == nullptr;
     for (size_t t = 0; t < node->split->size(); ++t) {
@@ -279,16 +388,38 @@ void ReadPlan::complete_reads(std::vector<std::optional<Bytes>> answers) {
 
 void ReadPlan::complete_reads_shared(std::vector<std::optional<SharedBytes>> answers) {
   State& s = *state_;
-  if (s.reads.empty()) throw_invalid_argument(s.array_name + ": the read plan has no reads left");
+  if (s.reads.empty() && s.fused_reads.empty()) {
+    throw_invalid_argument(s.array_name + ": the read plan has no reads left");
+  }
   try {
     s.complete(std::move(answers));
   } catch (...) {
     // A failed plan asks for nothing more.
     s.reads.clear();
     s.fetches.clear();
+    s.fused_reads.clear();
+    s.fused_fetches.clear();
+    s.fused_done.clear();
     throw;
   }
 }
+
+bool ReadPlan::enable_fused_reads() {
+  State& s = *state_;
+  if (s.fused_enabled) return true;
+  if (s.rounds > 0) return false;
+  // Plan round 1 again: whole shards become index reads where their subchunks can be fused.
+  s.fused_enabled = true;
+  s.round = engine::RoundReads();
+  s.fetches.clear();
+  for (ReadNode& node : s.nodes) s.fetch_node(node);
+  s.start_round();
+  return true;
+}
+
+const std::vector<ReadRequest>& ReadPlan::fused_reads() const { return state_->fused_reads; }
+
+void ReadPlan::consume_fused(size_t i, std::optional<ByteView> bytes) { state_->consume(i, bytes); }
 
 size_t ReadPlan::rounds_completed() const { return state_->rounds; }
 

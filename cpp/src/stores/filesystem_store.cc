@@ -129,6 +129,26 @@ class FilesystemStore final : public Store {
     return parts;
   }
 
+  // Each range into the thread's cache-resident buffer, consumed by the visitor before the next
+  // read: the kernel's copy out of the page cache is then the only trip through main memory
+  // (get_ranges_shared's buffers are all alive at once, so they are written out and read back).
+  bool visit_ranges(std::string_view key, std::span<const ByteRange> ranges,
+                    const RangeVisitor& visit) override {
+    validate_key(key);
+    const std::string path = path_of(key);
+    std::optional<OpenValue> value = open_value(key, path);
+    if (!value) return false;
+    for (size_t i = 0; i < ranges.size(); ++i) {
+      const auto [begin, end] = ranges[i].resolve(value->size);  // bounded by fstat's size
+      const stores_internal::ScopedReadBuffer buffer(end - begin);
+      stores_internal::pread_exact(value->fd.get(), buffer.bytes(), begin, key, path);
+      visit(i, buffer.bytes());
+    }
+    return true;
+  }
+
+  bool prefers_visit_ranges() const override { return true; }
+
   std::optional<uint64_t> size(std::string_view key) override {
     validate_key(key);
     const std::string path = path_of(key);

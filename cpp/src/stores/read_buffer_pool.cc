@@ -67,4 +67,31 @@ std::shared_ptr<Bytes> acquire_read_buffer(uint64_t size) { return pool().acquir
 
 uint64_t pooled_read_buffer_bytes() { return pool().idle_bytes(); }
 
+namespace {
+
+struct ThreadReadBuffer {
+  Bytes bytes;
+  bool in_use = false;
+};
+thread_local ThreadReadBuffer thread_read_buffer;
+
+}  // namespace
+
+ScopedReadBuffer::ScopedReadBuffer(uint64_t size) {
+  ThreadReadBuffer& own = thread_read_buffer;
+  if (!own.in_use && size <= kMaxThreadReadBufferBytes) {
+    own.bytes.resize(size);  // grows at most to the cap; never shrinks, so no page is faulted twice
+    own.in_use = true;
+    thread_own_ = true;
+    view_ = own.bytes;
+    return;
+  }
+  pooled_ = acquire_read_buffer(size);
+  view_ = *pooled_;
+}
+
+ScopedReadBuffer::~ScopedReadBuffer() {
+  if (thread_own_) thread_read_buffer.in_use = false;
+}
+
 }  // namespace zarrphase::stores_internal

@@ -137,6 +137,19 @@ std::optional<std::vector<SharedBytes>> Store::get_ranges_shared(
   return shared;
 }
 
+bool Store::visit_ranges(std::string_view key, std::span<const ByteRange> ranges,
+                         const RangeVisitor& visit) {
+  std::optional<std::vector<SharedBytes>> parts = get_ranges_shared(key, ranges);
+  if (!parts) return false;
+  if (parts->size() != ranges.size()) {
+    throw Error(ErrorCode::kIo, "store returned " + std::to_string(parts->size()) +
+                                    " ranges of key " + quote_key(key) + " for " +
+                                    std::to_string(ranges.size()) + " requested");
+  }
+  for (size_t i = 0; i < parts->size(); ++i) visit(i, (*parts)[i].bytes);
+  return true;
+}
+
 void Store::set_range(std::string_view key, uint64_t /*offset*/, ByteView /*value*/) {
   validate_key(key);
   throw_unsupported("set_range of " + quote_key(key) +

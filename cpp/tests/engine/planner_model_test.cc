@@ -3,7 +3,9 @@
 // planner treats differently, and random sequences of region, strided, index-list and
 // pointwise writes and reads, with each subchunk order and both write_empty_chunks settings.
 // After every read the output must equal the model; at the end the store must hold exactly the
-// keys the model says are non-empty (or were ever written, with write_empty_chunks).
+// keys the model says are non-empty (or were ever written, with write_empty_chunks). Seeds take
+// turns between the memory store, the memory store with fused reads (VisitingStore) and local
+// files (fused reads through the filesystem store's visit_ranges).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,6 +17,7 @@
 #include <variant>
 
 #include "engine/planner_test_util.h"
+#include "support/temp_dir.h"
 #include "zarrphase/config.h"
 #include "zarrphase/engine.h"
 #include "zarrphase/error.h"
@@ -96,6 +99,11 @@ std::vector<ChainCase> ChainCases() {
              g.subchunk,
              json::array({ShardingJson(g.inner, json::array({BytesJson(), Zstd()}))}))});
        }},
+      {"nested_shard_plain",
+       [](const Geometry& g) {
+         return json::array({ShardingJson(
+             g.subchunk, json::array({ShardingJson(g.inner, json::array({BytesJson()}))}))});
+       }},
       {"nested_shard_index_start_crc_between",
        [](const Geometry& g) {
          return json::array({ShardingJson(
@@ -147,7 +155,17 @@ class ModelTest : public ::testing::TestWithParam<std::tuple<size_t, int, bool>>
     options_.coalesce_max_bytes = rng_() % 2 == 0 ? 64 : (16 << 20);
     options_.write_ranges_in_place = rng_() % 3 == 0;
     model_ = std::make_unique<ModelArray>(geometry_.shape, dtype_.size(), fill_);
-    store_ = make_memory_store();
+    switch (seed % 3) {
+      case 0:
+        store_ = make_memory_store();
+        break;
+      case 1:
+        store_ = std::make_shared<testing::VisitingStore>(make_memory_store());
+        break;
+      default:
+        store_ = make_filesystem_store(dir_.path() / "store");
+        break;
+    }
   }
 
   void TearDown() override { set_thread_count(0); }
@@ -305,6 +323,7 @@ class ModelTest : public ::testing::TestWithParam<std::tuple<size_t, int, bool>>
   std::shared_ptr<const CodecChain> chain_;
   EngineOptions options_;
   std::unique_ptr<ModelArray> model_;
+  testing::TempDir dir_;
   std::shared_ptr<Store> store_;
   std::set<std::string> written_;
 };
@@ -334,11 +353,11 @@ std::string CaseName(const ::testing::TestParamInfo<std::tuple<size_t, int, bool
 }
 
 INSTANTIATE_TEST_SUITE_P(Chains, ModelTest,
-                         ::testing::Combine(::testing::Range<size_t>(0, 11),
+                         ::testing::Combine(::testing::Range<size_t>(0, 12),
                                             ::testing::Range(0, 10), ::testing::Values(false)),
                          CaseName);
 INSTANTIATE_TEST_SUITE_P(Large, ModelTest,
-                         ::testing::Combine(::testing::Range<size_t>(0, 11), ::testing::Range(0, 2),
+                         ::testing::Combine(::testing::Range<size_t>(0, 12), ::testing::Range(0, 3),
                                             ::testing::Values(true)),
                          CaseName);
 

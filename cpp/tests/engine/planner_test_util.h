@@ -134,6 +134,30 @@ class CountingStore : public Store {
   std::atomic<size_t> erases_{0};
 };
 
+// A CountingStore that prefers visit_ranges, so execute() runs a read plan's fused reads
+// through it (with the inner store's visit_ranges: the default, over get_ranges_shared, for the
+// memory store), and counts them.
+class VisitingStore : public CountingStore {
+ public:
+  explicit VisitingStore(std::shared_ptr<Store> inner)
+      : CountingStore(inner), visited_(std::move(inner)) {}
+  bool visit_ranges(std::string_view key, std::span<const ByteRange> ranges,
+                    const RangeVisitor& visit) override {
+    ++visit_calls_;
+    ranges_visited_ += ranges.size();
+    return visited_->visit_ranges(key, ranges, visit);
+  }
+  bool prefers_visit_ranges() const override { return true; }
+
+  size_t visit_calls() const { return visit_calls_; }
+  size_t ranges_visited() const { return ranges_visited_; }
+
+ private:
+  std::shared_ptr<Store> visited_;
+  std::atomic<size_t> visit_calls_{0};
+  std::atomic<size_t> ranges_visited_{0};
+};
+
 }  // namespace zarrphase::testing
 
 #endif  // ZARRPHASE_TESTS_ENGINE_PLANNER_TEST_UTIL_H_
