@@ -158,10 +158,10 @@ ReadLeaf ReadPlan::State::leaf_of(const Fetch& fetch,
                                   const engine::RoundReads::Result& result) const {
   ReadNode& node = *fetch.node;
   if (result.missing) {
-    // Only a node's first read may find nothing; later reads follow an index it had.
-    if (!node.top() || fetch.kind == FetchKind::kSubchunk) {
-      throw_corrupt("sharding_indexed: the shard disappeared between two rounds of reads");
-    }
+    // A key gone since its index was read was deleted meanwhile, which a writer does when all
+    // of the shard became the fill value: what was wanted of it reads as fill, as zarr-python
+    // reads it.
+    if (fetch.kind == FetchKind::kSubchunk) return {&node, fetch.touched, {}, true};
     return {&node, ReadLeaf::kWholeNode, {}, true};
   }
   if (fetch.kind == FetchKind::kPlain) {
