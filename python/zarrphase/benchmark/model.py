@@ -116,10 +116,12 @@ class Settings:
     pieces, the same evenly spaced sample is timed for every implementation and the time is
     extrapolated to all pieces (the report says so)."""
 
-    size: int = 192
-    subchunk: int = 24
-    s3_size: int = 192
-    repeats: int = 3
+    # 256^3 uint16 (32 MiB) in 128^3 chunks or shards of 32^3 subchunks: engine_bench's layouts
+    # at a size the slowest peers finish in a reasonable run on two cores.
+    size: int = 256
+    subchunk: int = 32
+    s3_size: int = 256
+    repeats: int = 5
     max_pieces: int = 256
     inflight: int = 8
     threads: int = field(default_factory=lambda: os.cpu_count() or 1)
