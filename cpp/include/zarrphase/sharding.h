@@ -89,8 +89,9 @@ class ShardLayout {
   ByteView index_bytes(ByteView shard) const;
 
   // Decodes exactly index_encoded_size() bytes (checksums verified) and validates every entry
-  // against a shard object of `shard_size` bytes. Throws kCorruptData (kChecksumMismatch for a
-  // bad checksum) naming the entry and its values.
+  // against a shard object of `shard_size` bytes (UINT64_MAX: not known yet): inside the shard,
+  // and clear of the index's own bytes. Throws kCorruptData (kChecksumMismatch for a bad
+  // checksum) naming the entry and its values.
   ShardIndex decode_index(ByteView index_bytes, uint64_t shard_size) const;
   Bytes encode_index(const ShardIndex& index) const;
 

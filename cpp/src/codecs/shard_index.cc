@@ -2,6 +2,7 @@
 // An index is untrusted input: a bad entry must become a clear error, never an out-of-bounds
 // read later.
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -73,6 +74,18 @@ ShardIndex ShardLayout::decode_index(ByteView index_bytes, uint64_t shard_size) 
     if (entry.nbytes > ~uint64_t{0} - entry.offset) bad("their sum overflows 64 bits");
     if (entry.offset + entry.nbytes > shard_size) {
       bad("it ends past the end of the " + std::to_string(shard_size) + "-byte shard");
+    }
+    // A subchunk's bytes are never the index's own: an entry reaching into them is damage. An
+    // index at the end has a known place only when the shard's size is known.
+    const bool at_start = index_location_ == ShardIndexLocation::kStart;
+    if (entry.nbytes > 0 &&
+        (at_start || (shard_size != UINT64_MAX && shard_size >= index_encoded_size_))) {
+      const uint64_t index_begin = at_start ? 0 : shard_size - index_encoded_size_;
+      const uint64_t index_end = at_start ? index_encoded_size_ : shard_size;
+      if (entry.offset < index_end && entry.offset + entry.nbytes > index_begin) {
+        bad("its bytes reach inside the shard's own index [" + std::to_string(index_begin) + ", " +
+            std::to_string(index_end) + ")");
+      }
     }
     index.set(i, entry);
   }

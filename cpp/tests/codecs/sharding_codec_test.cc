@@ -302,6 +302,18 @@ TEST_F(ShardCorruptionTest, EntryPastTheEnd) {
                        "past the end", std::to_string(shard_.size()).c_str()});
 }
 
+TEST_F(ShardCorruptionTest, EntryInsideTheIndex) {
+  const uint64_t index_start = shard_.size() - layout_.index_encoded_size();
+  SetEntry(2, index_start - 4, 8);  // the last 4 bytes before the index, the first 4 of it
+  const Error e = DecodeError();
+  EXPECT_EQ(e.code(), ErrorCode::kCorruptData);
+  ExpectMessageHas(e, {"index entry 2", "subchunk [1, 0]", "inside the shard's own index",
+                       std::to_string(index_start).c_str()});
+  // Where the shard's size is not known yet, an index at the end has no known place.
+  const ShardIndex index = layout_.decode_index(layout_.index_bytes(shard_), UINT64_MAX);
+  EXPECT_EQ(index[2].offset, index_start - 4);
+}
+
 TEST_F(ShardCorruptionTest, OffsetPlusLengthOverflows) {
   SetEntry(1, 16, ~uint64_t{0} - 8);
   const Error e = DecodeError();

@@ -1,6 +1,7 @@
 """An array's storage layout read from its raw metadata: the codec chain in words (sharding's
 inner and index chains included), and the shard index of a stored shard, parsed here so that
-`info` can count stored subchunks and `verify` can check where each entry points.
+`info` can count stored subchunks (the entries are validated by the native decoder `verify`
+runs).
 
 Only the index layouts zarr writes are parsed (`bytes`, optionally followed by `crc32c`); the
 checksum itself is checked by the native decoder in `verify`, not here.
@@ -172,21 +173,6 @@ def index_format(sharding: dict[str, Any], shard_shape: tuple[int, ...]) -> Shar
 def present(entries: np.ndarray) -> np.ndarray:
     """Which entries point at a stored subchunk (missing ones are all ones)."""
     return ~((entries[:, 0] == _MISSING) & (entries[:, 1] == _MISSING))
-
-
-def entries_overlapping_index(
-    entries: np.ndarray, fmt: ShardIndexFormat, shard_size: int
-) -> list[int]:
-    """Positions of stored entries whose bytes overlap the shard's own index."""
-    start, stop = fmt.index_span(shard_size)
-    mask = present(entries)
-    offsets, lengths = entries[:, 0], entries[:, 1]
-    # Entries past the shard's end are the native decoder's to report (with overflow care);
-    # here only those within the file that reach into the index.
-    inside = mask & (offsets <= np.uint64(shard_size)) & (lengths <= np.uint64(shard_size))
-    ends = np.where(inside, offsets + lengths, 0)
-    hits = inside & (lengths > 0) & (offsets < np.uint64(stop)) & (ends > np.uint64(start))
-    return [int(i) for i in np.flatnonzero(hits)]
 
 
 def _checksummed_chain(codecs: Any) -> bool:

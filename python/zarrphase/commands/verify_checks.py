@@ -3,8 +3,8 @@
 
 The native checker decodes with the array's full codec chain, sharding included, on native
 threads without the GIL; it validates every crc32c, the shard index (entry bounds, missing-entry
-markers) and every subchunk, and raises errors naming the subchunk. On top of that it checks that
-no index entry points into the index itself, which decoding alone would not always notice.
+markers, entries reaching into the index itself) and every subchunk, and raises errors naming
+the subchunk.
 Arrays the native core does not run (string or object data types, v2 filters, codecs it lacks)
 are read chunk by chunk through zarr-python's own pipeline instead: that catches what
 zarr-python raises on, which is less (it reads a shard whose index is unreadable as empty).
@@ -23,7 +23,6 @@ from zarr.storage import LocalStore
 
 from zarrphase import UnsupportedError, ZarrphaseError, _core
 from zarrphase.chunks import decode_chunk, numpy_dtype
-from zarrphase.commands import layout
 from zarrphase.commands.hierarchy import V2_ARRAY, V3_METADATA, Grid, Node, Problem, key_of
 
 # zarr-python's own pipeline, whatever ZARR_CODEC_PIPELINE__PATH selects for the process.
@@ -69,41 +68,17 @@ class NativeChecker:
 
     chain: _core.CodecChain
     dtype: np.dtype
-    index: layout.ShardIndexFormat | None  # set for sharded arrays with a layout zarr writes
     mode: str = "native"
 
     def check(self, node: Node, key: str, coords: tuple[int, ...]) -> str | None:
         del coords  # the whole object is decoded, wherever it sits in the grid
         data = (node.folder / key).read_bytes()
-        if self.index is not None:
-            reason = self._index_overlap(data)
-            if reason is not None:
-                return reason
         out = np.empty(tuple(self.chain.chunk_shape), dtype=self.dtype)
         try:
             decode_chunk(self.chain, data, out)
         except (ZarrphaseError, ValueError) as err:
             return str(err)
         return None
-
-    def _index_overlap(self, data: bytes) -> str | None:
-        assert self.index is not None
-        start, stop = self.index.index_span(len(data))
-        if start < 0:
-            return None  # too short to hold an index: the decoder says so in its words
-        raw = data[start : start + 16 * self.index.subchunks]
-        dtype = ">u8" if self.index.big_endian else "<u8"
-        entries = np.frombuffer(raw, dtype=dtype).reshape(-1, 2).astype(np.uint64)
-        overlapping = layout.entries_overlapping_index(entries, self.index, len(data))
-        if not overlapping:
-            return None
-        entry = overlapping[0]
-        offset, nbytes = (int(v) for v in entries[entry])
-        return (
-            f"shard index entry {entry} (subchunk {list(self.index.subchunk_coords(entry))}) "
-            f"points at bytes [{offset}, {offset + nbytes}), inside the shard's own index "
-            f"[{start}, {stop})"
-        )
 
 
 @dataclass
@@ -136,9 +111,7 @@ def checker_for(node: Node, grid: Grid) -> Checker:
         return ZarrChecker(array, grid)
     except (ZarrphaseError, ValueError, OSError) as err:
         raise MetadataProblem(Problem(node.metadata_key, str(err))) from err
-    sharding = layout.sharding_of(node.metadata.get("codecs")) if node.zarr_format == 3 else None
-    index = layout.index_format(sharding, grid.object_shape) if sharding is not None else None
-    return NativeChecker(chain, numpy_dtype(meta.data_type), index)
+    return NativeChecker(chain, numpy_dtype(meta.data_type))
 
 
 def object_key(node: Node, key: str) -> str:
