@@ -238,7 +238,7 @@ class Suite:
                     scratch = f"w/{impl.key}/{workload.name}"
                     prepared = prepare(workload, session, source, dataset, buffers, scratch)
                     if counter is not None:
-                        counter.reset_counts()
+                        counter.clear()
                     prepared.reset()
                     prepared.run()  # warm-up, and the run that is verified
                     if counter is not None:

@@ -1,6 +1,7 @@
-"""A loopback S3 server (moto) that counts the requests it answers.
+"""A loopback S3 server (moto) that records the requests it answers, for the benchmark suite
+and the object-storage tests.
 
-The count is taken at the server through a WSGI wrapper, so it sees what every client really
+The record is taken at the server through a WSGI wrapper, so it sees what every client really
 sends (retries, index fetches, listing) whatever library issued it.
 """
 
@@ -31,7 +32,8 @@ class S3Server:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._counts: Counter[str] = Counter()
+        # (method, path, Range header) of every request since the last clear()
+        self._requests: list[tuple[str, str, str | None]] = []
         self.endpoint = ""
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -43,8 +45,13 @@ class S3Server:
         app = DomainDispatcherApplication(create_backend_app)
 
         def counting_app(environ: dict[str, Any], start_response: Any) -> Any:
+            request = (
+                environ["REQUEST_METHOD"],
+                environ.get("PATH_INFO", ""),
+                environ.get("HTTP_RANGE"),
+            )
             with self._lock:
-                self._counts[environ["REQUEST_METHOD"]] += 1
+                self._requests.append(request)
             return app(environ, start_response)
 
         self._server = make_server(
@@ -77,14 +84,20 @@ class S3Server:
             aws_secret_access_key=SECRET_KEY,
         )
 
-    def reset_counts(self) -> None:
+    def clear(self) -> None:
         with self._lock:
-            self._counts.clear()
+            self._requests.clear()
 
     def counts(self) -> dict[str, int]:
-        """Requests by HTTP method since the last reset."""
+        """Requests by HTTP method since the last clear()."""
         with self._lock:
-            return dict(self._counts)
+            return dict(Counter(method for method, _, _ in self._requests))
+
+    def ranged_gets(self, path_suffix: str) -> list[str | None]:
+        """The Range header of every GET of a path ending in `path_suffix` since the last clear()
+        (None for a whole-object GET)."""
+        with self._lock:
+            return [r for m, p, r in self._requests if m == "GET" and p.endswith(path_suffix)]
 
     def put_objects(self, prefix: str, objects: dict[str, bytes]) -> None:
         client = self.client()
