@@ -9,21 +9,12 @@
 
 #include "stores/read_buffer_pool.h"
 #include "support/expect_error.h"
-#include "support/temp_dir.h"
+#include "support/store_kinds.h"
 #include "zarrphase/error.h"
 #include "zarrphase/store.h"
 
 namespace zarrphase {
 namespace {
-
-struct MemoryKind {
-  std::shared_ptr<Store> make() { return make_memory_store(); }
-};
-
-struct FilesystemKind {
-  testing::TempDir dir;
-  std::shared_ptr<Store> make() { return make_filesystem_store(dir.path() / "store"); }
-};
 
 template <typename Kind>
 class SharedReads : public ::testing::Test {
@@ -32,15 +23,7 @@ class SharedReads : public ::testing::Test {
   std::shared_ptr<Store> store_ = kind_.make();
 };
 
-struct KindNames {
-  template <typename Kind>
-  static std::string GetName(int) {
-    return std::is_same_v<Kind, MemoryKind> ? "Memory" : "Filesystem";
-  }
-};
-
-using Kinds = ::testing::Types<MemoryKind, FilesystemKind>;
-TYPED_TEST_SUITE(SharedReads, Kinds, KindNames);
+TYPED_TEST_SUITE(SharedReads, testing::StoreKinds, testing::StoreKindNames);
 
 std::vector<std::string> Texts(const std::vector<SharedBytes>& parts) {
   std::vector<std::string> texts;

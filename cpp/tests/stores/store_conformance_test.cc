@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "support/temp_dir.h"
+#include "support/store_kinds.h"
 #include "zarrphase/error.h"
 #include "zarrphase/store.h"
 
@@ -20,15 +20,6 @@ namespace {
 
 using namespace std::string_literals;
 using Strings = std::vector<std::string>;
-
-struct MemoryKind {
-  std::shared_ptr<Store> make() { return make_memory_store(); }
-};
-
-struct FilesystemKind {
-  testing::TempDir dir;
-  std::shared_ptr<Store> make() { return make_filesystem_store(dir.path() / "store"); }
-};
 
 template <typename Kind>
 class StoreConformance : public ::testing::Test {
@@ -51,15 +42,7 @@ class StoreConformance : public ::testing::Test {
   std::shared_ptr<Store> store_ = kind_.make();
 };
 
-struct KindNames {
-  template <typename Kind>
-  static std::string GetName(int) {
-    return std::is_same_v<Kind, MemoryKind> ? "Memory" : "Filesystem";
-  }
-};
-
-using StoreKinds = ::testing::Types<MemoryKind, FilesystemKind>;
-TYPED_TEST_SUITE(StoreConformance, StoreKinds, KindNames);
+TYPED_TEST_SUITE(StoreConformance, testing::StoreKinds, testing::StoreKindNames);
 
 TYPED_TEST(StoreConformance, MissingKeysAreNotErrors) {
   EXPECT_EQ(this->store_->get("zarr.json"), std::nullopt);

@@ -12,23 +12,12 @@
 
 #include "stores/read_buffer_pool.h"
 #include "support/expect_error.h"
-#include "support/temp_dir.h"
+#include "support/store_kinds.h"
 #include "zarrphase/error.h"
 #include "zarrphase/store.h"
 
 namespace zarrphase {
 namespace {
-
-struct MemoryKind {
-  std::shared_ptr<Store> make() { return make_memory_store(); }
-  static constexpr bool kPrefersVisits = false;
-};
-
-struct FilesystemKind {
-  testing::TempDir dir;
-  std::shared_ptr<Store> make() { return make_filesystem_store(dir.path() / "store"); }
-  static constexpr bool kPrefersVisits = true;
-};
 
 template <typename Kind>
 class VisitRanges : public ::testing::Test {
@@ -53,15 +42,7 @@ class VisitRanges : public ::testing::Test {
   std::shared_ptr<Store> store_ = kind_.make();
 };
 
-struct KindNames {
-  template <typename Kind>
-  static std::string GetName(int) {
-    return std::is_same_v<Kind, MemoryKind> ? "Memory" : "Filesystem";
-  }
-};
-
-using Kinds = ::testing::Types<MemoryKind, FilesystemKind>;
-TYPED_TEST_SUITE(VisitRanges, Kinds, KindNames);
+TYPED_TEST_SUITE(VisitRanges, testing::StoreKinds, testing::StoreKindNames);
 
 using Seen = std::vector<std::pair<size_t, std::string>>;
 
